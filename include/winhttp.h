@@ -1,0 +1,257 @@
+/*
+ * winhttp.h additions: declarations from Microsoft's current winhttp.h that the
+ * mingw-w64 and Wine 8 headers do not have yet. The toolchain's header comes first.
+ *
+ * Copyright 2026 the winhttp project authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+#include_next <winhttp.h>
+
+#ifndef WINHTTP_PROJECT_ADDITIONS_H
+#define WINHTTP_PROJECT_ADDITIONS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef WINHTTP_FLAG_SECURE_DEFAULTS
+#define WINHTTP_FLAG_SECURE_DEFAULTS 0x30000000
+#endif
+
+/* Options newer than the toolchains' headers. */
+#ifndef WINHTTP_OPTION_CONNECTION_STATS_V1
+#define WINHTTP_OPTION_CONNECTION_STATS_V1                 150
+#endif
+#ifndef WINHTTP_OPTION_SECURITY_INFO
+#define WINHTTP_OPTION_SECURITY_INFO                       151
+#endif
+#ifndef WINHTTP_OPTION_TCP_KEEPALIVE
+#define WINHTTP_OPTION_TCP_KEEPALIVE                       152
+#endif
+#ifndef WINHTTP_OPTION_TCP_FAST_OPEN
+#define WINHTTP_OPTION_TCP_FAST_OPEN                       153
+#endif
+#ifndef WINHTTP_OPTION_TLS_FALSE_START
+#define WINHTTP_OPTION_TLS_FALSE_START                     154
+#endif
+#ifndef WINHTTP_OPTION_IGNORE_CERT_REVOCATION_OFFLINE
+#define WINHTTP_OPTION_IGNORE_CERT_REVOCATION_OFFLINE      155
+#endif
+#ifndef WINHTTP_OPTION_TLS_PROTOCOL_INSECURE_FALLBACK
+#define WINHTTP_OPTION_TLS_PROTOCOL_INSECURE_FALLBACK      158
+#endif
+#ifndef WINHTTP_OPTION_STREAM_ERROR_CODE
+#define WINHTTP_OPTION_STREAM_ERROR_CODE                   159
+#endif
+#ifndef WINHTTP_OPTION_REQUIRE_STREAM_END
+#define WINHTTP_OPTION_REQUIRE_STREAM_END                  160
+#endif
+#ifndef WINHTTP_OPTION_ENABLE_HTTP2_PLUS_CLIENT_CERT
+#define WINHTTP_OPTION_ENABLE_HTTP2_PLUS_CLIENT_CERT       161
+#endif
+#ifndef WINHTTP_OPTION_FAILED_CONNECTION_RETRIES
+#define WINHTTP_OPTION_FAILED_CONNECTION_RETRIES           162
+#endif
+#ifndef WINHTTP_OPTION_HTTP2_KEEPALIVE
+#define WINHTTP_OPTION_HTTP2_KEEPALIVE                     164
+#endif
+#ifndef WINHTTP_OPTION_RESOLUTION_HOSTNAME
+#define WINHTTP_OPTION_RESOLUTION_HOSTNAME                 165
+#endif
+#ifndef WINHTTP_OPTION_SET_TOKEN_BINDING
+#define WINHTTP_OPTION_SET_TOKEN_BINDING                   166
+#endif
+#ifndef WINHTTP_OPTION_TOKEN_BINDING_PUBLIC_KEY
+#define WINHTTP_OPTION_TOKEN_BINDING_PUBLIC_KEY            167
+#endif
+#ifndef WINHTTP_OPTION_REFERER_TOKEN_BINDING_HOSTNAME
+#define WINHTTP_OPTION_REFERER_TOKEN_BINDING_HOSTNAME      168
+#endif
+#ifndef WINHTTP_OPTION_HTTP2_PLUS_TRANSFER_ENCODING
+#define WINHTTP_OPTION_HTTP2_PLUS_TRANSFER_ENCODING        169
+#endif
+#ifndef WINHTTP_OPTION_RESOLVER_CACHE_CONFIG
+#define WINHTTP_OPTION_RESOLVER_CACHE_CONFIG               170
+#endif
+#ifndef WINHTTP_OPTION_DISABLE_CERT_CHAIN_BUILDING
+#define WINHTTP_OPTION_DISABLE_CERT_CHAIN_BUILDING         171
+#endif
+#ifndef WINHTTP_OPTION_BACKGROUND_CONNECTIONS
+#define WINHTTP_OPTION_BACKGROUND_CONNECTIONS              172
+#endif
+#ifndef WINHTTP_OPTION_FIRST_AVAILABLE_CONNECTION
+#define WINHTTP_OPTION_FIRST_AVAILABLE_CONNECTION          173
+#endif
+#ifndef WINHTTP_OPTION_TCP_PRIORITY_STATUS
+#define WINHTTP_OPTION_TCP_PRIORITY_STATUS                 177
+#endif
+#ifndef WINHTTP_OPTION_CONNECTION_GUID
+#define WINHTTP_OPTION_CONNECTION_GUID                     178
+#endif
+#ifndef WINHTTP_OPTION_MATCH_CONNECTION_GUID
+#define WINHTTP_OPTION_MATCH_CONNECTION_GUID               179
+#endif
+#ifndef WINHTTP_OPTION_HTTP2_RECEIVE_WINDOW
+#define WINHTTP_OPTION_HTTP2_RECEIVE_WINDOW                183
+#endif
+#ifndef WINHTTP_OPTION_FEATURE_SUPPORTED
+#define WINHTTP_OPTION_FEATURE_SUPPORTED                   184
+#endif
+#ifndef WINHTTP_OPTION_QUIC_STATS
+#define WINHTTP_OPTION_QUIC_STATS                          185
+#endif
+#ifndef WINHTTP_OPTION_HTTP3_KEEPALIVE
+#define WINHTTP_OPTION_HTTP3_KEEPALIVE                     188
+#endif
+#ifndef WINHTTP_OPTION_HTTP3_HANDSHAKE_TIMEOUT
+#define WINHTTP_OPTION_HTTP3_HANDSHAKE_TIMEOUT             189
+#endif
+#ifndef WINHTTP_OPTION_HTTP3_INITIAL_RTT
+#define WINHTTP_OPTION_HTTP3_INITIAL_RTT                   190
+#endif
+#ifndef WINHTTP_OPTION_HTTP3_STREAM_ERROR_CODE
+#define WINHTTP_OPTION_HTTP3_STREAM_ERROR_CODE             191
+#endif
+#ifndef WINHTTP_OPTION_REQUEST_ANNOTATION
+#define WINHTTP_OPTION_REQUEST_ANNOTATION                  192
+#endif
+#ifndef WINHTTP_OPTION_DISABLE_PROXY_AUTH_SCHEMES
+#define WINHTTP_OPTION_DISABLE_PROXY_AUTH_SCHEMES          193
+#endif
+#ifndef WINHTTP_OPTION_REVERT_IMPERSONATION_SERVER_CERT
+#define WINHTTP_OPTION_REVERT_IMPERSONATION_SERVER_CERT    194
+#endif
+#ifndef WINHTTP_OPTION_DISABLE_GLOBAL_POOLING
+#define WINHTTP_OPTION_DISABLE_GLOBAL_POOLING              195
+#endif
+#ifndef WINHTTP_OPTION_USE_SESSION_SCH_CRED
+#define WINHTTP_OPTION_USE_SESSION_SCH_CRED                196
+#endif
+#ifndef WINHTTP_OPTION_QUIC_STATS_V2
+#define WINHTTP_OPTION_QUIC_STATS_V2                       200
+#endif
+#ifndef WINHTTP_OPTION_QUIC_STREAM_STATS
+#define WINHTTP_OPTION_QUIC_STREAM_STATS                   202
+#endif
+#ifndef WINHTTP_OPTION_USE_LOOKASIDE
+#define WINHTTP_OPTION_USE_LOOKASIDE                       203
+#endif
+#ifndef WINHTTP_OPTION_ERROR_LOG_GUID
+#define WINHTTP_OPTION_ERROR_LOG_GUID                      204
+#endif
+#ifndef WINHTTP_OPTION_ENABLE_FAST_FORWARDING
+#define WINHTTP_OPTION_ENABLE_FAST_FORWARDING              205
+#endif
+#ifndef WINHTTP_OPTION_FAST_FORWARDING_RESPONSE_DATA
+#define WINHTTP_OPTION_FAST_FORWARDING_RESPONSE_DATA       206
+#endif
+#ifndef WINHTTP_OPTION_UPGRADE_TO_PROTOCOL
+#define WINHTTP_OPTION_UPGRADE_TO_PROTOCOL                 207
+#endif
+#ifndef WINHTTP_OPTION_CONNECTION_STATS_V2
+#define WINHTTP_OPTION_CONNECTION_STATS_V2                 208
+#endif
+#ifndef WINHTTP_OPTION_FAST_FORWARDING_RESPONSE_STATUS
+#define WINHTTP_OPTION_FAST_FORWARDING_RESPONSE_STATUS     209
+#endif
+
+/* WinHttpAddRequestHeadersEx / WinHttpQueryHeadersEx */
+#ifndef WINHTTP_EXTENDED_HEADER_FLAG_UNICODE
+#define WINHTTP_EXTENDED_HEADER_FLAG_UNICODE 0x00000001
+typedef struct _WINHTTP_EXTENDED_HEADER
+{
+    union { PCWSTR pwszName; PCSTR pszName; };
+    union { PCWSTR pwszValue; PCSTR pszValue; };
+} WINHTTP_EXTENDED_HEADER, *PWINHTTP_EXTENDED_HEADER;
+
+typedef union _WINHTTP_HEADER_NAME
+{
+    PCWSTR pwszName;
+    PCSTR pszName;
+} WINHTTP_HEADER_NAME, *PWINHTTP_HEADER_NAME;
+#endif
+#ifndef WINHTTP_QUERY_EX_ALL_HEADERS
+#define WINHTTP_QUERY_EX_ALL_HEADERS WINHTTP_QUERY_RAW_HEADERS
+#endif
+#ifndef WINHTTP_HEADER_NAME_BY_INDEX
+#define WINHTTP_HEADER_NAME_BY_INDEX NULL
+#endif
+#ifndef WINHTTP_READ_DATA_EX_FLAG_FILL_BUFFER
+#define WINHTTP_READ_DATA_EX_FLAG_FILL_BUFFER 0x0000000000000001ull
+#endif
+
+/* WinHttpQueryConnectionGroup */
+typedef struct _WINHTTP_CONNECTION_GROUP
+{
+    ULONG cConnections;
+    GUID guidGroup;
+} WINHTTP_CONNECTION_GROUP, *PWINHTTP_CONNECTION_GROUP;
+
+typedef struct _WINHTTP_HOST_CONNECTION_GROUP
+{
+    PCWSTR pwszHost;
+    ULONG cConnectionGroups;
+    PWINHTTP_CONNECTION_GROUP pConnectionGroups;
+} WINHTTP_HOST_CONNECTION_GROUP, *PWINHTTP_HOST_CONNECTION_GROUP;
+
+typedef struct _WINHTTP_QUERY_CONNECTION_GROUP_RESULT
+{
+    ULONG cHosts;
+    PWINHTTP_HOST_CONNECTION_GROUP pHostConnectionGroups;
+} WINHTTP_QUERY_CONNECTION_GROUP_RESULT, *PWINHTTP_QUERY_CONNECTION_GROUP_RESULT;
+
+#define WINHTTP_QUERY_CONNECTION_GROUP_FLAG_INSECURE 0x0000000000000001ull
+
+/* WinHttpGetProxySettingsEx */
+typedef enum _WINHTTP_PROXY_SETTINGS_TYPE
+{
+    WinHttpProxySettingsTypeUnknown = 0,
+    WinHttpProxySettingsTypeWsl,
+    WinHttpProxySettingsTypeWsa,
+} WINHTTP_PROXY_SETTINGS_TYPE, *PWINHTTP_PROXY_SETTINGS_TYPE;
+
+typedef struct _WINHTTP_PROXY_SETTINGS_PARAM
+{
+    ULONGLONG ullFlags;
+    PCWSTR pcwszConnectionName;
+    PCWSTR pcwszProbeHost;
+} WINHTTP_PROXY_SETTINGS_PARAM, *PWINHTTP_PROXY_SETTINGS_PARAM;
+
+/* WinHttpRegisterProxyChangeNotification */
+#define WINHTTP_PROXY_NOTIFY_CHANGE 0x1
+typedef void (CALLBACK *WINHTTP_PROXY_CHANGE_CALLBACK)( ULONGLONG flags, void *context );
+typedef void *WINHTTP_PROXY_CHANGE_REGISTRATION_HANDLE;
+
+DWORD WINAPI WinHttpAddRequestHeadersEx(HINTERNET,DWORD,ULONGLONG,ULONGLONG,DWORD,WINHTTP_EXTENDED_HEADER*);
+void  WINAPI WinHttpFreeProxySettingsEx(WINHTTP_PROXY_SETTINGS_TYPE,void*);
+void  WINAPI WinHttpFreeQueryConnectionGroupResult(WINHTTP_QUERY_CONNECTION_GROUP_RESULT*);
+DWORD WINAPI WinHttpGetProxySettingsEx(HINTERNET,WINHTTP_PROXY_SETTINGS_TYPE,WINHTTP_PROXY_SETTINGS_PARAM*,DWORD_PTR);
+DWORD WINAPI WinHttpGetProxySettingsResultEx(HINTERNET,void*);
+DWORD WINAPI WinHttpQueryConnectionGroup(HINTERNET,const GUID*,ULONGLONG,WINHTTP_QUERY_CONNECTION_GROUP_RESULT**);
+DWORD WINAPI WinHttpQueryHeadersEx(HINTERNET,DWORD,ULONGLONG,UINT,DWORD*,WINHTTP_HEADER_NAME*,void*,DWORD*,
+                                   WINHTTP_EXTENDED_HEADER**,DWORD*);
+DWORD WINAPI WinHttpReadDataEx(HINTERNET,void*,DWORD,DWORD*,ULONGLONG,DWORD,void*);
+DWORD WINAPI WinHttpRegisterProxyChangeNotification(ULONGLONG,WINHTTP_PROXY_CHANGE_CALLBACK,void*,
+                                                    WINHTTP_PROXY_CHANGE_REGISTRATION_HANDLE*);
+DWORD WINAPI WinHttpSetProxySettingsPerUser(BOOL);
+DWORD WINAPI WinHttpUnregisterProxyChangeNotification(WINHTTP_PROXY_CHANGE_REGISTRATION_HANDLE);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WINHTTP_PROJECT_ADDITIONS_H */
