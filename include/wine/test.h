@@ -181,7 +181,6 @@ static struct winetest_thread_data *winetest_get_thread_data( void )
             fputs( "winetest: out of memory\n", stderr );
             ExitProcess( 255 );
         }
-        data->file = "unknown";
         TlsSetValue( winetest_tls_index, data );
     }
     SetLastError( last_error );
@@ -268,7 +267,7 @@ static void winetest_report( const char *type, const char *msg, va_list args )
     unsigned int i;
 
     winetest_buffer_init( &buf );
-    winetest_buffer_add( &buf, "%s:%d: %s", data->file, data->line, type );
+    winetest_buffer_add( &buf, "%s:%d: %s", data->file ? data->file : "unknown", data->line, type );
     for (i = 0; i < data->context_count && i < WINETEST_MAX_CONTEXT; i++)
         winetest_buffer_add( &buf, "%s: ", data->context[i] );
     winetest_buffer_vadd( &buf, msg, args );
@@ -584,7 +583,8 @@ static LONG CALLBACK winetest_exception_filter( EXCEPTION_POINTERS *ptrs )
 {
     struct winetest_thread_data *data = winetest_get_thread_data();
 
-    winetest_print( "%s:%d: this is the last test seen before the exception\n", data->file, data->line );
+    if (data->file)
+        winetest_print( "%s:%d: this is the last test seen before the exception\n", data->file, data->line );
     winetest_print( "%04x:%s: unhandled exception %08x at %p\n",
                     (unsigned int)GetCurrentProcessId(),
                     winetest_current_test ? winetest_current_test->name : "unknown",

@@ -1,0 +1,169 @@
+/*
+ * httpget: a small curl-like command-line client built on the WinHTTP API,
+ * the project's demo. Usage: httpget [options] URL (run with no arguments for help).
+ *
+ * Copyright 2026 the winhttp project authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+#include <windows.h>
+#include <winhttp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage( void )
+{
+    fprintf( stderr,
+             "usage: httpget [options] URL\n"
+             "  -o FILE        write the body to FILE instead of standard output\n"
+             "  -X METHOD      request method (default GET, or POST with -d)\n"
+             "  -d DATA        send DATA as the request body\n"
+             "  -H HEADER      add a request header (repeatable)\n"
+             "  -i             print the response headers before the body\n"
+             "  -L             follow redirects (without it, redirects are returned)\n"
+             "  --compressed   ask for gzip/deflate and decompress\n" );
+}
+
+static int fail( const char *what )
+{
+    DWORD error = GetLastError();
+    char message[256] = "";
+
+    FormatMessageA( FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_FROM_HMODULE | FORMAT_MESSAGE_IGNORE_INSERTS,
+                    GetModuleHandleA( "winhttp.dll" ), error, 0, message, sizeof(message), NULL );
+    fprintf( stderr, "httpget: %s failed: error %lu %s\n", what, error, message );
+    return 1;
+}
+
+static char *to_utf8( const WCHAR *str )
+{
+    int len = WideCharToMultiByte( CP_UTF8, 0, str, -1, NULL, 0, NULL, NULL );
+    char *ret = malloc( len );
+    WideCharToMultiByte( CP_UTF8, 0, str, -1, ret, len, NULL, NULL );
+    return ret;
+}
+
+int wmain( int argc, WCHAR **argv )
+{
+    const WCHAR *url = NULL, *output = NULL, *method = NULL, *data = NULL;
+    BOOL show_headers = FALSE, follow = FALSE, compressed = FALSE;
+    WCHAR host[256], path[4096];
+    URL_COMPONENTS uc = { sizeof(uc) };
+    HINTERNET session = NULL, connect = NULL, request = NULL;
+    char *body = NULL, buffer[65536];
+    DWORD body_len = 0, size, read, status = 0, option;
+    FILE *out = stdout;
+    int i, ret = 1;
+
+    for (i = 1; i < argc; i++)
+    {
+        if (!wcscmp( argv[i], L"-o" ) && i + 1 < argc) output = argv[++i];
+        else if (!wcscmp( argv[i], L"-X" ) && i + 1 < argc) method = argv[++i];
+        else if (!wcscmp( argv[i], L"-d" ) && i + 1 < argc) data = argv[++i];
+        else if (!wcscmp( argv[i], L"-H" ) && i + 1 < argc) i++; /* added once the request exists */
+        else if (!wcscmp( argv[i], L"-i" )) show_headers = TRUE;
+        else if (!wcscmp( argv[i], L"-L" )) follow = TRUE;
+        else if (!wcscmp( argv[i], L"--compressed" )) compressed = TRUE;
+        else if (argv[i][0] == '-') { usage(); return 2; }
+        else url = argv[i];
+    }
+    if (!url) { usage(); return 2; }
+    if (!method) method = data ? L"POST" : L"GET";
+
+    uc.lpszHostName = host;
+    uc.dwHostNameLength = ARRAYSIZE(host);
+    uc.lpszUrlPath = path;
+    uc.dwUrlPathLength = ARRAYSIZE(path);
+    uc.dwExtraInfoLength = 1;
+    if (!WinHttpCrackUrl( url, 0, 0, &uc )) return fail( "WinHttpCrackUrl" );
+    /* the path buffer holds the path; the query string follows it in the URL */
+    if (uc.lpszExtraInfo) wcsncat( path, uc.lpszExtraInfo, ARRAYSIZE(path) - wcslen( path ) - 1 );
+
+    if (!(session = WinHttpOpen( L"httpget/1.0", WINHTTP_ACCESS_TYPE_NO_PROXY, WINHTTP_NO_PROXY_NAME,
+                                 WINHTTP_NO_PROXY_BYPASS, 0 )))
+        return fail( "WinHttpOpen" );
+    if (compressed)
+    {
+        option = WINHTTP_DECOMPRESSION_FLAG_ALL;
+        if (!WinHttpSetOption( session, WINHTTP_OPTION_DECOMPRESSION, &option, sizeof(option) ))
+            { fail( "WinHttpSetOption(DECOMPRESSION)" ); goto done; }
+    }
+    if (!(connect = WinHttpConnect( session, host, uc.nPort, 0 ))) { fail( "WinHttpConnect" ); goto done; }
+    if (!(request = WinHttpOpenRequest( connect, method, path, NULL, WINHTTP_NO_REFERER,
+                                        WINHTTP_DEFAULT_ACCEPT_TYPES,
+                                        uc.nScheme == INTERNET_SCHEME_HTTPS ? WINHTTP_FLAG_SECURE : 0 )))
+        { fail( "WinHttpOpenRequest" ); goto done; }
+    if (!follow)
+    {
+        option = WINHTTP_OPTION_REDIRECT_POLICY_NEVER;
+        if (!WinHttpSetOption( request, WINHTTP_OPTION_REDIRECT_POLICY, &option, sizeof(option) ))
+            { fail( "WinHttpSetOption(REDIRECT_POLICY)" ); goto done; }
+    }
+    for (i = 1; i < argc; i++)
+    {
+        if (wcscmp( argv[i], L"-H" ) || i + 1 >= argc) continue;
+        if (!WinHttpAddRequestHeaders( request, argv[++i], -1, WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE ))
+            { fail( "WinHttpAddRequestHeaders" ); goto done; }
+    }
+    if (data)
+    {
+        body = to_utf8( data );
+        body_len = strlen( body );
+    }
+    if (!WinHttpSendRequest( request, WINHTTP_NO_ADDITIONAL_HEADERS, 0, body, body_len, body_len, 0 ))
+        { fail( "WinHttpSendRequest" ); goto done; }
+    if (!WinHttpReceiveResponse( request, NULL )) { fail( "WinHttpReceiveResponse" ); goto done; }
+
+    size = sizeof(status);
+    WinHttpQueryHeaders( request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &status, &size, NULL );
+    if (show_headers)
+    {
+        WCHAR *headers;
+        size = 0;
+        WinHttpQueryHeaders( request, WINHTTP_QUERY_RAW_HEADERS_CRLF, NULL, NULL, &size, NULL );
+        headers = malloc( size + sizeof(WCHAR) );
+        if (WinHttpQueryHeaders( request, WINHTTP_QUERY_RAW_HEADERS_CRLF, NULL, headers, &size, NULL ))
+        {
+            char *utf8 = to_utf8( headers );
+            fputs( utf8, stdout );
+            free( utf8 );
+        }
+        free( headers );
+    }
+
+    if (output && !(out = _wfopen( output, L"wb" )))
+    {
+        fprintf( stderr, "httpget: cannot open %ls\n", output );
+        goto done;
+    }
+    for (;;)
+    {
+        if (!WinHttpReadData( request, buffer, sizeof(buffer), &read )) { fail( "WinHttpReadData" ); goto done; }
+        if (!read) break;
+        fwrite( buffer, 1, read, out );
+    }
+    fflush( out );
+    ret = (status >= 400) ? 22 : 0;  /* like curl --fail */
+
+done:
+    if (out && out != stdout) fclose( out );
+    free( body );
+    WinHttpCloseHandle( request );
+    WinHttpCloseHandle( connect );
+    WinHttpCloseHandle( session );
+    return ret;
+}
