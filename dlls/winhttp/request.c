@@ -48,11 +48,260 @@ void WINAPI WinHttpFreeQueryConnectionGroupResult( WINHTTP_QUERY_CONNECTION_GROU
     SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
 }
 
-HINTERNET WINAPI WinHttpOpenRequest( HINTERNET connect, const WCHAR *verb, const WCHAR *object, const WCHAR *version, const WCHAR *referrer, const WCHAR **types, DWORD flags )
+#define VALID_REQUEST_FLAGS (WINHTTP_FLAG_SECURE | WINHTTP_FLAG_ESCAPE_PERCENT | WINHTTP_FLAG_NULL_CODEPAGE | \
+                             WINHTTP_FLAG_ESCAPE_DISABLE | WINHTTP_FLAG_ESCAPE_DISABLE_QUERY | \
+                             WINHTTP_FLAG_BYPASS_PROXY_CACHE | WINHTTP_FLAG_AUTOMATIC_CHUNKING)
+#define SECURITY_IGNORE_FLAGS (SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID | \
+                               SECURITY_FLAG_IGNORE_CERT_CN_INVALID | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE)
+
+static void free_string_list( WCHAR **list )
 {
-    FIXME( "%p, %s, %s, %s, %s, %p, %#lx: not implemented\n", connect, debugstr_w(verb), debugstr_w(object), debugstr_w(version), debugstr_w(referrer), types, flags );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
+    WCHAR **p;
+
+    if (!list) return;
+    for (p = list; *p; p++) free( *p );
+    free( list );
+}
+
+static void request_destroy( struct object_header *hdr )
+{
+    struct request *request = CONTAINING_RECORD( hdr, struct request, hdr );
+
+    free( request->verb );
+    free( request->path );
+    free( request->version );
+    free( request->referrer );
+    free_string_list( request->accept_types );
+    free( request->username );
+    free( request->password );
+    free( request->proxy_username );
+    free( request->proxy_password );
+    free( request->proxy_server );
+    free( request->proxy_bypass );
+    free( request );
+}
+
+/* scheme://host[:port]path, the port only when it is not the scheme's default */
+static WCHAR *build_request_url( const struct request *request )
+{
+    BOOL secure = request->open_flags & WINHTTP_FLAG_SECURE;
+    const WCHAR *scheme = secure ? L"https" : L"http";
+    INTERNET_PORT port = request->connect->port;
+    INTERNET_PORT default_port = secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
+    const WCHAR *server = request->connect->server, *path = request->path;
+    size_t len = wcslen( scheme ) + 3 + wcslen( server ) + 7 + wcslen( path ) + 1;
+    WCHAR *url, *p;
+
+    if (!(url = malloc( len * sizeof(WCHAR) ))) return NULL;
+    p = url;
+    wcscpy( p, scheme ); p += wcslen( p );
+    wcscpy( p, L"://" ); p += 3;
+    wcscpy( p, server ); p += wcslen( p );
+    if (port && port != default_port) p += swprintf( p, 7, L":%u", port );
+    wcscpy( p, path );
+    return url;
+}
+
+/* The DWORD options a request holds, with the session's values as defaults. */
+static DWORD *request_dword_option( struct request *request, DWORD option )
+{
+    switch (option)
+    {
+    case WINHTTP_OPTION_SECURITY_FLAGS:              return &request->security_flags;
+    case WINHTTP_OPTION_REDIRECT_POLICY:             return &request->redirect_policy;
+    case WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS: return &request->max_redirects;
+    case WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE:    return &request->max_response_header_size;
+    case WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE:     return &request->max_response_drain_size;
+    case WINHTTP_OPTION_DECOMPRESSION:               return &request->decompression;
+    case WINHTTP_OPTION_DISABLE_FEATURE:             return &request->disable_flags;
+    case WINHTTP_OPTION_ENABLE_FEATURE:              return &request->enable_flags;
+    case WINHTTP_OPTION_AUTOLOGON_POLICY:            return &request->autologon_policy;
+    case WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL:        return &request->http_protocol;
+    case WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL: return &request->websocket_keepalive;
+    case WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT:    return &request->websocket_close_timeout;
+    case WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE: return &request->websocket_receive_buffer_size;
+    case WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE: return &request->websocket_send_buffer_size;
+    case WINHTTP_OPTION_RECEIVE_PROXY_CONNECT_RESPONSE: return &request->receive_proxy_connect_response;
+    }
     return NULL;
+}
+
+static DWORD request_query_option( struct object_header *hdr, DWORD option, void *buffer, DWORD *len )
+{
+    struct request *request = CONTAINING_RECORD( hdr, struct request, hdr );
+    DWORD *field, error;
+    WCHAR *url;
+
+    if ((error = query_timeout_option( &request->timeouts, option, buffer, len )) != OPTION_NOT_HANDLED)
+        return error;
+    switch (option)
+    {
+    case WINHTTP_OPTION_URL:
+        if (!(url = build_request_url( request ))) return ERROR_OUTOFMEMORY;
+        error = get_string_option( url, buffer, len );
+        free( url );
+        return error;
+    case WINHTTP_OPTION_USERNAME:       return get_string_option( request->username, buffer, len );
+    case WINHTTP_OPTION_PASSWORD:       return get_string_option( request->password, buffer, len );
+    case WINHTTP_OPTION_PROXY_USERNAME: return get_string_option( request->proxy_username, buffer, len );
+    case WINHTTP_OPTION_PROXY_PASSWORD: return get_string_option( request->proxy_password, buffer, len );
+    case WINHTTP_OPTION_HTTP_PROTOCOL_USED:
+        return get_dword_option( 0, buffer, len );  /* HTTP/1.1: no protocol flag */
+    case WINHTTP_OPTION_ENABLE_FEATURE:
+    case WINHTTP_OPTION_DISABLE_FEATURE:
+    case WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET:
+    case WINHTTP_OPTION_CLIENT_CERT_CONTEXT:
+        return ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;  /* write-only */
+    }
+    if ((field = request_dword_option( request, option ))) return get_dword_option( *field, buffer, len );
+    return OPTION_NOT_HANDLED;
+}
+
+static DWORD request_set_option( struct object_header *hdr, DWORD option, void *buffer, DWORD len )
+{
+    struct request *request = CONTAINING_RECORD( hdr, struct request, hdr );
+    DWORD *field, value, error;
+
+    if ((error = set_timeout_option( &request->timeouts, option, buffer, len )) != OPTION_NOT_HANDLED)
+        return error;
+    switch (option)
+    {
+    case WINHTTP_OPTION_USERNAME:       return copy_string_option( buffer, len, &request->username );
+    case WINHTTP_OPTION_PASSWORD:       return copy_string_option( buffer, len, &request->password );
+    case WINHTTP_OPTION_PROXY_USERNAME: return copy_string_option( buffer, len, &request->proxy_username );
+    case WINHTTP_OPTION_PROXY_PASSWORD: return copy_string_option( buffer, len, &request->proxy_password );
+    case WINHTTP_OPTION_URL:
+    case WINHTTP_OPTION_HTTP_PROTOCOL_USED:
+        return ERROR_WINHTTP_OPTION_NOT_SETTABLE;
+    case WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET:
+        request->upgrade_to_websocket = TRUE;
+        return ERROR_SUCCESS;
+    case WINHTTP_OPTION_CLIENT_CERT_CONTEXT:
+        /* only "no certificate" until the HTTPS layer takes real ones */
+        if (buffer || len) return ERROR_CALL_NOT_IMPLEMENTED;
+        request->client_cert_none = TRUE;
+        return ERROR_SUCCESS;
+    case WINHTTP_OPTION_TCP_KEEPALIVE:
+        if (len != sizeof(request->tcp_keepalive)) return ERROR_INSUFFICIENT_BUFFER;
+        memcpy( request->tcp_keepalive, buffer, sizeof(request->tcp_keepalive) );
+        return ERROR_SUCCESS;
+    }
+    if (!(field = request_dword_option( request, option ))) return OPTION_NOT_HANDLED;
+    if ((error = read_dword_option( buffer, len, &value ))) return error;
+    switch (option)
+    {
+    case WINHTTP_OPTION_SECURITY_FLAGS:
+        if (value & ~SECURITY_IGNORE_FLAGS) return ERROR_INVALID_PARAMETER;
+        break;
+    case WINHTTP_OPTION_REDIRECT_POLICY:
+        if (value > WINHTTP_OPTION_REDIRECT_POLICY_LAST) return ERROR_INVALID_PARAMETER;
+        break;
+    case WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE:
+    case WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE:
+        if (!value) return ERROR_INVALID_PARAMETER;
+        break;
+    case WINHTTP_OPTION_DECOMPRESSION:
+        if (value & ~WINHTTP_DECOMPRESSION_FLAG_ALL) return ERROR_INVALID_PARAMETER;
+        break;
+    case WINHTTP_OPTION_DISABLE_FEATURE:
+    case WINHTTP_OPTION_ENABLE_FEATURE:
+        value |= *field;  /* features accumulate */
+        break;
+    }
+    *field = value;
+    return ERROR_SUCCESS;
+}
+
+static const struct object_vtbl request_vtbl =
+{
+    request_destroy,
+    NULL,
+    request_query_option,
+    request_set_option,
+};
+
+static WCHAR **copy_accept_types( const WCHAR **types )
+{
+    WCHAR **copy;
+    size_t count = 0, i;
+
+    if (!types) return NULL;
+    while (types[count]) count++;
+    if (!(copy = calloc( count + 1, sizeof(*copy) ))) return NULL;
+    for (i = 0; i < count; i++)
+    {
+        if (!(copy[i] = strdupW( types[i] )))
+        {
+            free_string_list( copy );
+            return NULL;
+        }
+    }
+    return copy;
+}
+
+HINTERNET WINAPI WinHttpOpenRequest( HINTERNET handle, const WCHAR *verb, const WCHAR *object, const WCHAR *version,
+                                     const WCHAR *referrer, const WCHAR **types, DWORD flags )
+{
+    struct object_header *obj;
+    struct request *request;
+    struct session *session;
+
+    TRACE( "%p, %s, %s, %s, %s, %p, %#lx\n", handle, debugstr_w(verb), debugstr_w(object), debugstr_w(version),
+           debugstr_w(referrer), types, flags );
+
+    if (!(obj = grab_object_type( handle, WINHTTP_HANDLE_TYPE_CONNECT ))) return NULL;
+    if (flags & ~VALID_REQUEST_FLAGS)
+    {
+        release_object( obj );
+        SetLastError( ERROR_INVALID_PARAMETER );
+        return NULL;
+    }
+    if (!(request = calloc( 1, sizeof(*request) )))
+    {
+        release_object( obj );
+        SetLastError( ERROR_OUTOFMEMORY );
+        return NULL;
+    }
+    init_object( &request->hdr, WINHTTP_HANDLE_TYPE_REQUEST, &request_vtbl, obj );
+    release_object( obj );  /* the request holds its own reference on the connect */
+    request->connect = CONTAINING_RECORD( obj, struct connect, hdr );
+    session = request->connect->session;
+    request->open_flags = flags;
+
+    AcquireSRWLockShared( &session->hdr.lock );
+    request->timeouts = session->timeouts;
+    request->redirect_policy = session->redirect_policy;
+    request->max_redirects = session->max_redirects;
+    request->max_response_header_size = session->max_response_header_size;
+    request->max_response_drain_size = session->max_response_drain_size;
+    request->decompression = session->decompression;
+    request->disable_flags = session->disable_flags;
+    request->http_protocol = session->http_protocol;
+    request->websocket_keepalive = session->websocket_keepalive;
+    ReleaseSRWLockShared( &session->hdr.lock );
+
+    request->verb = strdupW( verb && verb[0] ? verb : L"GET" );
+    request->version = strdupW( version && version[0] ? version : L"HTTP/1.1" );
+    request->referrer = strdupW( referrer );
+    if (object && object[0] != '/' && object[0])
+    {
+        /* a relative object name gets its leading slash */
+        if ((request->path = malloc( (wcslen( object ) + 2) * sizeof(WCHAR) )))
+        {
+            request->path[0] = '/';
+            wcscpy( request->path + 1, object );
+        }
+    }
+    else request->path = strdupW( object && object[0] ? object : L"/" );
+    request->accept_types = copy_accept_types( types );
+    if (!request->verb || !request->version || !request->path || (referrer && !request->referrer) ||
+        (types && !request->accept_types))
+    {
+        release_object( &request->hdr );
+        SetLastError( ERROR_OUTOFMEMORY );
+        return NULL;
+    }
+    return open_handle( &request->hdr );
 }
 
 BOOL WINAPI WinHttpQueryAuthSchemes( HINTERNET request, DWORD *supported, DWORD *first, DWORD *target )

@@ -1,6 +1,6 @@
 /*
- * Sessions and connections: WinHttpOpen, WinHttpConnect, status callbacks,
- * timeouts and options.
+ * Sessions and connections: WinHttpOpen, WinHttpConnect, WinHttpCloseHandle,
+ * status callbacks, timeouts, and the options of session and connect handles.
  *
  * Copyright 2026 the winhttp project authors
  *
@@ -18,10 +18,12 @@
  * License along with this library; if not, write to the Free Software
  * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
  */
+
 #include <stdarg.h>
 
 #include "windef.h"
 #include "winbase.h"
+#include "winnls.h"
 #include "winhttp.h"
 
 #include "wine/debug.h"
@@ -29,51 +31,410 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(winhttp);
 
-BOOL WINAPI WinHttpCloseHandle( HINTERNET handle )
+/* Windows' defaults, in milliseconds; a resolve timeout of 0 means none. */
+const struct timeouts default_timeouts = { 0, 60000, 30000, 30000, 90000 };
+
+#define VALID_OPEN_FLAGS (WINHTTP_FLAG_ASYNC | WINHTTP_FLAG_SECURE_DEFAULTS)
+#define DEFAULT_SECURE_PROTOCOLS (WINHTTP_FLAG_SECURE_PROTOCOL_TLS1 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1 | \
+                                  WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2)
+#define MODERN_SECURE_PROTOCOLS (WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3)
+
+DWORD query_timeout_option( const struct timeouts *t, DWORD option, void *buffer, DWORD *len )
 {
-    FIXME( "%p: not implemented\n", handle );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
-    return FALSE;
+    switch (option)
+    {
+    case WINHTTP_OPTION_RESOLVE_TIMEOUT:          return get_dword_option( t->resolve, buffer, len );
+    case WINHTTP_OPTION_CONNECT_TIMEOUT:          return get_dword_option( t->connect, buffer, len );
+    case WINHTTP_OPTION_SEND_TIMEOUT:             return get_dword_option( t->send, buffer, len );
+    case WINHTTP_OPTION_RECEIVE_TIMEOUT:          return get_dword_option( t->receive, buffer, len );
+    case WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT: return get_dword_option( t->receive_response, buffer, len );
+    }
+    return OPTION_NOT_HANDLED;
 }
 
-HINTERNET WINAPI WinHttpConnect( HINTERNET session, const WCHAR *server, INTERNET_PORT port, DWORD reserved )
+DWORD set_timeout_option( struct timeouts *t, DWORD option, const void *buffer, DWORD len )
 {
-    FIXME( "%p, %s, %u, %#lx: not implemented\n", session, debugstr_w(server), port, reserved );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
+    int *field;
+    DWORD value, error;
+
+    switch (option)
+    {
+    case WINHTTP_OPTION_RESOLVE_TIMEOUT:          field = &t->resolve; break;
+    case WINHTTP_OPTION_CONNECT_TIMEOUT:          field = &t->connect; break;
+    case WINHTTP_OPTION_SEND_TIMEOUT:             field = &t->send; break;
+    case WINHTTP_OPTION_RECEIVE_TIMEOUT:          field = &t->receive; break;
+    case WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT: field = &t->receive_response; break;
+    default: return OPTION_NOT_HANDLED;
+    }
+    if ((error = read_dword_option( buffer, len, &value ))) return error;
+    *field = value;
+    return ERROR_SUCCESS;
+}
+
+static void session_destroy( struct object_header *hdr )
+{
+    struct session *session = CONTAINING_RECORD( hdr, struct session, hdr );
+
+    free( session->agent );
+    free( session->proxy_server );
+    free( session->proxy_bypass );
+    free( session->proxy_username );
+    free( session->proxy_password );
+    free( session );
+}
+
+static DWORD query_proxy_option( DWORD access, const WCHAR *server, const WCHAR *bypass, void *buffer, DWORD *len )
+{
+    WINHTTP_PROXY_INFO *info = buffer;
+    DWORD server_size = server ? (wcslen( server ) + 1) * sizeof(WCHAR) : 0;
+    DWORD bypass_size = bypass ? (wcslen( bypass ) + 1) * sizeof(WCHAR) : 0;
+    DWORD size = sizeof(*info) + server_size + bypass_size;
+    WCHAR *strings;
+
+    if (!buffer || *len < size)
+    {
+        *len = size;
+        return ERROR_INSUFFICIENT_BUFFER;
+    }
+    /* the strings follow the structure in the caller's buffer */
+    strings = (WCHAR *)(info + 1);
+    info->dwAccessType = access;
+    info->lpszProxy = server ? memcpy( strings, server, server_size ) : NULL;
+    info->lpszProxyBypass = bypass ? memcpy( (char *)strings + server_size, bypass, bypass_size ) : NULL;
+    *len = size;
+    return ERROR_SUCCESS;
+}
+
+static DWORD set_proxy_option( DWORD *access, WCHAR **server, WCHAR **bypass, const void *buffer, DWORD len )
+{
+    const WINHTTP_PROXY_INFO *info = buffer;
+    WCHAR *new_server = NULL, *new_bypass = NULL;
+
+    if (len != sizeof(*info)) return ERROR_INSUFFICIENT_BUFFER;
+    switch (info->dwAccessType)
+    {
+    case WINHTTP_ACCESS_TYPE_NO_PROXY:
+    case WINHTTP_ACCESS_TYPE_DEFAULT_PROXY:
+        break;
+    case WINHTTP_ACCESS_TYPE_NAMED_PROXY:
+        if (!info->lpszProxy || !info->lpszProxy[0]) return ERROR_INVALID_PARAMETER;
+        if (!(new_server = strdupW( info->lpszProxy ))) return ERROR_OUTOFMEMORY;
+        if (info->lpszProxyBypass && !(new_bypass = strdupW( info->lpszProxyBypass )))
+        {
+            free( new_server );
+            return ERROR_OUTOFMEMORY;
+        }
+        break;
+    default:
+        return ERROR_INVALID_PARAMETER;
+    }
+    free( *server );
+    free( *bypass );
+    *server = new_server;
+    *bypass = new_bypass;
+    *access = info->dwAccessType;
+    return ERROR_SUCCESS;
+}
+
+/* The DWORD options a session holds for its requests to inherit. */
+static DWORD *session_dword_option( struct session *session, DWORD option )
+{
+    switch (option)
+    {
+    case WINHTTP_OPTION_SECURE_PROTOCOLS:          return &session->secure_protocols;
+    case WINHTTP_OPTION_REDIRECT_POLICY:           return &session->redirect_policy;
+    case WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS: return &session->max_redirects;
+    case WINHTTP_OPTION_MAX_CONNS_PER_SERVER:      return &session->max_conns_per_server;
+    case WINHTTP_OPTION_MAX_CONNS_PER_1_0_SERVER:  return &session->max_conns_per_1_0_server;
+    case WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE:  return &session->max_response_header_size;
+    case WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE:   return &session->max_response_drain_size;
+    case WINHTTP_OPTION_DECOMPRESSION:             return &session->decompression;
+    case WINHTTP_OPTION_DISABLE_FEATURE:           return &session->disable_flags;
+    case WINHTTP_OPTION_WORKER_THREAD_COUNT:       return &session->worker_threads;
+    case WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH:   return &session->passport_flags;
+    case WINHTTP_OPTION_IPV6_FAST_FALLBACK:        return &session->ipv6_fast_fallback;
+    case WINHTTP_OPTION_TCP_FAST_OPEN:             return &session->tcp_fast_open;
+    case WINHTTP_OPTION_TLS_FALSE_START:           return &session->tls_false_start;
+    case WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL:      return &session->http_protocol;
+    case WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL: return &session->websocket_keepalive;
+    case WINHTTP_OPTION_CODEPAGE:                  return &session->codepage;
+    }
     return NULL;
 }
+
+static DWORD session_query_option( struct object_header *hdr, DWORD option, void *buffer, DWORD *len )
+{
+    struct session *session = CONTAINING_RECORD( hdr, struct session, hdr );
+    DWORD *field, error;
+
+    if ((error = query_timeout_option( &session->timeouts, option, buffer, len )) != OPTION_NOT_HANDLED)
+        return error;
+    switch (option)
+    {
+    case WINHTTP_OPTION_USER_AGENT:
+        return get_string_option( session->agent, buffer, len );
+    case WINHTTP_OPTION_PROXY:
+        return query_proxy_option( session->access, session->proxy_server, session->proxy_bypass, buffer, len );
+    case WINHTTP_OPTION_PROXY_USERNAME:
+        return get_string_option( session->proxy_username, buffer, len );
+    case WINHTTP_OPTION_PROXY_PASSWORD:
+        return get_string_option( session->proxy_password, buffer, len );
+    case WINHTTP_OPTION_DISABLE_FEATURE:
+    case WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH:
+        return ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;  /* write-only on sessions */
+    }
+    if ((field = session_dword_option( session, option ))) return get_dword_option( *field, buffer, len );
+    return OPTION_NOT_HANDLED;
+}
+
+static DWORD session_set_option( struct object_header *hdr, DWORD option, void *buffer, DWORD len )
+{
+    struct session *session = CONTAINING_RECORD( hdr, struct session, hdr );
+    DWORD *field, value, error;
+
+    if ((error = set_timeout_option( &session->timeouts, option, buffer, len )) != OPTION_NOT_HANDLED)
+        return error;
+    switch (option)
+    {
+    case WINHTTP_OPTION_USER_AGENT:
+        return copy_string_option( buffer, len, &session->agent );
+    case WINHTTP_OPTION_PROXY:
+        return set_proxy_option( &session->access, &session->proxy_server, &session->proxy_bypass, buffer, len );
+    case WINHTTP_OPTION_PROXY_USERNAME:
+        return copy_string_option( buffer, len, &session->proxy_username );
+    case WINHTTP_OPTION_PROXY_PASSWORD:
+        return copy_string_option( buffer, len, &session->proxy_password );
+    }
+    if (!(field = session_dword_option( session, option ))) return OPTION_NOT_HANDLED;
+    if ((error = read_dword_option( buffer, len, &value ))) return error;
+    switch (option)
+    {
+    case WINHTTP_OPTION_SECURE_PROTOCOLS:
+        if (value & ~(WINHTTP_FLAG_SECURE_PROTOCOL_ALL | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3))
+            return ERROR_INVALID_PARAMETER;
+        /* secure defaults refuse anything older than TLS 1.2 */
+        if ((session->open_flags & WINHTTP_FLAG_SECURE_DEFAULTS) == WINHTTP_FLAG_SECURE_DEFAULTS &&
+            (value & ~MODERN_SECURE_PROTOCOLS))
+            return ERROR_ACCESS_DENIED;
+        break;
+    case WINHTTP_OPTION_REDIRECT_POLICY:
+        if (value > WINHTTP_OPTION_REDIRECT_POLICY_LAST) return ERROR_INVALID_PARAMETER;
+        break;
+    case WINHTTP_OPTION_MAX_CONNS_PER_SERVER:
+    case WINHTTP_OPTION_MAX_CONNS_PER_1_0_SERVER:
+    case WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE:
+    case WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE:
+        if (!value) return ERROR_INVALID_PARAMETER;
+        break;
+    case WINHTTP_OPTION_DECOMPRESSION:
+        if (value & ~WINHTTP_DECOMPRESSION_FLAG_ALL) return ERROR_INVALID_PARAMETER;
+        break;
+    case WINHTTP_OPTION_DISABLE_FEATURE:
+        value |= *field;  /* features are disabled one after another, never re-enabled */
+        break;
+    }
+    *field = value;
+    return ERROR_SUCCESS;
+}
+
+static const struct object_vtbl session_vtbl =
+{
+    session_destroy,
+    NULL,
+    session_query_option,
+    session_set_option,
+};
 
 HINTERNET WINAPI WinHttpOpen( const WCHAR *agent, DWORD access, const WCHAR *proxy, const WCHAR *bypass, DWORD flags )
 {
-    FIXME( "%s, %lu, %s, %s, %#lx: not implemented\n", debugstr_w(agent), access, debugstr_w(proxy), debugstr_w(bypass), flags );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
-    return NULL;
+    struct session *session;
+
+    TRACE( "%s, %lu, %s, %s, %#lx\n", debugstr_w(agent), access, debugstr_w(proxy), debugstr_w(bypass), flags );
+
+    switch (access)
+    {
+    case WINHTTP_ACCESS_TYPE_DEFAULT_PROXY:
+    case WINHTTP_ACCESS_TYPE_NO_PROXY:
+    case WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY:
+        break;
+    case WINHTTP_ACCESS_TYPE_NAMED_PROXY:
+        if (!proxy || !proxy[0])
+        {
+            SetLastError( ERROR_INVALID_PARAMETER );
+            return NULL;
+        }
+        break;
+    default:
+        SetLastError( ERROR_INVALID_PARAMETER );
+        return NULL;
+    }
+    if (flags & ~VALID_OPEN_FLAGS)
+    {
+        SetLastError( ERROR_INVALID_PARAMETER );
+        return NULL;
+    }
+
+    if (!(session = calloc( 1, sizeof(*session) )))
+    {
+        SetLastError( ERROR_OUTOFMEMORY );
+        return NULL;
+    }
+    init_object( &session->hdr, WINHTTP_HANDLE_TYPE_SESSION, &session_vtbl, NULL );
+    session->hdr.flags = flags & WINHTTP_FLAG_ASYNC;  /* secure defaults include async */
+    session->open_flags = flags;
+    session->access = access;
+    session->timeouts = default_timeouts;
+    session->secure_protocols = (flags & WINHTTP_FLAG_SECURE_DEFAULTS) == WINHTTP_FLAG_SECURE_DEFAULTS
+                                ? MODERN_SECURE_PROTOCOLS : DEFAULT_SECURE_PROTOCOLS;
+    session->redirect_policy = WINHTTP_OPTION_REDIRECT_POLICY_DEFAULT;
+    session->max_redirects = 10;
+    session->max_conns_per_server = INFINITE;
+    session->max_conns_per_1_0_server = INFINITE;
+    session->max_response_header_size = 64 * 1024;
+    session->max_response_drain_size = 1024 * 1024;
+    session->codepage = CP_UTF8;
+    session->agent = strdupW( agent );
+    if (access == WINHTTP_ACCESS_TYPE_NAMED_PROXY)
+    {
+        session->proxy_server = strdupW( proxy );
+        session->proxy_bypass = strdupW( bypass );
+    }
+    if ((agent && !session->agent) || (access == WINHTTP_ACCESS_TYPE_NAMED_PROXY && !session->proxy_server))
+    {
+        release_object( &session->hdr );
+        SetLastError( ERROR_OUTOFMEMORY );
+        return NULL;
+    }
+    return open_handle( &session->hdr );
 }
 
-BOOL WINAPI WinHttpQueryOption( HINTERNET handle, DWORD option, void *buffer, DWORD *len )
+static void connect_destroy( struct object_header *hdr )
 {
-    FIXME( "%p, %lu, %p, %p: not implemented\n", handle, option, buffer, len );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
-    return FALSE;
+    struct connect *connect = CONTAINING_RECORD( hdr, struct connect, hdr );
+
+    free( connect->server );
+    free( connect );
 }
 
-BOOL WINAPI WinHttpSetOption( HINTERNET handle, DWORD option, void *buffer, DWORD len )
+static DWORD connect_query_option( struct object_header *hdr, DWORD option, void *buffer, DWORD *len )
 {
-    FIXME( "%p, %lu, %p, %lu: not implemented\n", handle, option, buffer, len );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
-    return FALSE;
+    return OPTION_NOT_HANDLED;
 }
 
-WINHTTP_STATUS_CALLBACK WINAPI WinHttpSetStatusCallback( HINTERNET handle, WINHTTP_STATUS_CALLBACK callback, DWORD flags, DWORD_PTR reserved )
+static DWORD connect_set_option( struct object_header *hdr, DWORD option, void *buffer, DWORD len )
 {
-    FIXME( "%p, %p, %#lx, %#Ix: not implemented\n", handle, callback, flags, reserved );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
-    return WINHTTP_INVALID_STATUS_CALLBACK;
+    return OPTION_NOT_HANDLED;
+}
+
+static const struct object_vtbl connect_vtbl =
+{
+    connect_destroy,
+    NULL,
+    connect_query_option,
+    connect_set_option,
+};
+
+HINTERNET WINAPI WinHttpConnect( HINTERNET handle, const WCHAR *server, INTERNET_PORT port, DWORD reserved )
+{
+    struct object_header *obj;
+    struct connect *connect;
+
+    TRACE( "%p, %s, %u, %#lx\n", handle, debugstr_w(server), port, reserved );
+
+    if (!(obj = grab_object_type( handle, WINHTTP_HANDLE_TYPE_SESSION ))) return NULL;
+    if (!server || !server[0])
+    {
+        release_object( obj );
+        SetLastError( ERROR_INVALID_PARAMETER );
+        return NULL;
+    }
+    if (!(connect = calloc( 1, sizeof(*connect) )) || !(connect->server = strdupW( server )))
+    {
+        free( connect );
+        release_object( obj );
+        SetLastError( ERROR_OUTOFMEMORY );
+        return NULL;
+    }
+    init_object( &connect->hdr, WINHTTP_HANDLE_TYPE_CONNECT, &connect_vtbl, obj );
+    connect->session = CONTAINING_RECORD( obj, struct session, hdr );
+    connect->port = port;
+    release_object( obj );  /* the connect object holds its own reference now */
+    return open_handle( &connect->hdr );
+}
+
+BOOL WINAPI WinHttpCloseHandle( HINTERNET handle )
+{
+    TRACE( "%p\n", handle );
+
+    if (!close_handle( handle )) return FALSE;
+    SetLastError( ERROR_SUCCESS );
+    return TRUE;
+}
+
+WINHTTP_STATUS_CALLBACK WINAPI WinHttpSetStatusCallback( HINTERNET handle, WINHTTP_STATUS_CALLBACK callback,
+                                                         DWORD flags, DWORD_PTR reserved )
+{
+    struct object_header *obj;
+    WINHTTP_STATUS_CALLBACK previous;
+
+    TRACE( "%p, %p, %#lx, %#Ix\n", handle, callback, flags, reserved );
+
+    if (!(obj = grab_object( handle )))
+    {
+        SetLastError( ERROR_INVALID_HANDLE );
+        return WINHTTP_INVALID_STATUS_CALLBACK;
+    }
+    AcquireSRWLockExclusive( &obj->callback_lock );
+    previous = obj->callback;
+    obj->callback = callback;
+    obj->notify_mask = flags;
+    ReleaseSRWLockExclusive( &obj->callback_lock );
+    release_object( obj );
+    SetLastError( ERROR_SUCCESS );
+    return previous;
 }
 
 BOOL WINAPI WinHttpSetTimeouts( HINTERNET handle, int resolve, int connect, int send, int receive )
 {
-    FIXME( "%p, %d, %d, %d, %d: not implemented\n", handle, resolve, connect, send, receive );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
-    return FALSE;
+    struct object_header *obj;
+    struct timeouts *timeouts;
+    DWORD error = ERROR_SUCCESS;
+
+    TRACE( "%p, %d, %d, %d, %d\n", handle, resolve, connect, send, receive );
+
+    if (resolve < -1 || connect < -1 || send < -1 || receive < -1)
+    {
+        SetLastError( ERROR_INVALID_PARAMETER );
+        return FALSE;
+    }
+    if (!(obj = grab_object( handle )))
+    {
+        SetLastError( ERROR_INVALID_HANDLE );
+        return FALSE;
+    }
+    AcquireSRWLockExclusive( &obj->lock );
+    switch (obj->type)
+    {
+    case WINHTTP_HANDLE_TYPE_SESSION:
+        timeouts = &CONTAINING_RECORD( obj, struct session, hdr )->timeouts;
+        break;
+    case WINHTTP_HANDLE_TYPE_REQUEST:
+        timeouts = &CONTAINING_RECORD( obj, struct request, hdr )->timeouts;
+        break;
+    default:
+        timeouts = NULL;
+        error = ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;
+        break;
+    }
+    if (timeouts)
+    {
+        timeouts->resolve = resolve;
+        timeouts->connect = connect;
+        timeouts->send = send;
+        timeouts->receive = receive;
+    }
+    ReleaseSRWLockExclusive( &obj->lock );
+    release_object( obj );
+    SetLastError( error );
+    return !error;
 }

@@ -1,5 +1,6 @@
 /*
- * Internal declarations shared by the files of winhttp.dll.
+ * Internal declarations shared by the files of winhttp.dll: the object model
+ * behind HINTERNET handles, and the session, connect and request objects.
  *
  * Copyright 2026 the winhttp project authors
  *
@@ -21,6 +22,10 @@
 #ifndef WINHTTP_PRIVATE_H
 #define WINHTTP_PRIVATE_H
 
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
 /* main.c */
 extern HINSTANCE winhttp_instance;
 
@@ -28,5 +33,160 @@ extern HINSTANCE winhttp_instance;
 #ifdef WINHTTP_ELF_BUILD
 int gnutls_backend_init( void );
 #endif
+
+/* An option handler's answer when the option does not apply to its handle type. */
+#define OPTION_NOT_HANDLED ((DWORD)~0u)
+
+struct object_header;
+
+struct object_vtbl
+{
+    /* frees the object; called once, after HANDLE_CLOSING, when the last reference goes */
+    void (*destroy)( struct object_header *obj );
+    /* WinHttpCloseHandle was called: cancel whatever is pending (may be NULL) */
+    void (*close)( struct object_header *obj );
+    /* return ERROR_SUCCESS, an error code, or OPTION_NOT_HANDLED */
+    DWORD (*query_option)( struct object_header *obj, DWORD option, void *buffer, DWORD *len );
+    DWORD (*set_option)( struct object_header *obj, DWORD option, void *buffer, DWORD len );
+};
+
+/* What every HINTERNET refers to. Reference counted: the handle table holds one
+ * reference while the handle is open, every call in progress holds one, and a
+ * child holds one on its parent. */
+struct object_header
+{
+    DWORD type;                     /* WINHTTP_HANDLE_TYPE_* */
+    HINTERNET handle;
+    const struct object_vtbl *vtbl;
+    struct object_header *parent;
+    LONG refs;
+    LONG closed;                    /* set once by WinHttpCloseHandle */
+    DWORD flags;                    /* WINHTTP_FLAG_ASYNC, inherited from the session */
+    DWORD_PTR context;              /* WINHTTP_OPTION_CONTEXT_VALUE */
+    SRWLOCK lock;                   /* guards the object's options and state */
+    SRWLOCK callback_lock;          /* the callback and its mask change together */
+    WINHTTP_STATUS_CALLBACK callback;
+    DWORD notify_mask;
+};
+
+/* handle.c */
+void init_object( struct object_header *obj, DWORD type, const struct object_vtbl *vtbl,
+                  struct object_header *parent );
+HINTERNET open_handle( struct object_header *obj );
+struct object_header *grab_object( HINTERNET handle );
+struct object_header *grab_object_type( HINTERNET handle, DWORD type );
+void release_object( struct object_header *obj );
+BOOL close_handle( HINTERNET handle );
+void send_callback( struct object_header *obj, DWORD status, void *info, DWORD len );
+
+/* option.c */
+BOOL is_known_option( DWORD option );
+DWORD get_dword_option( DWORD value, void *buffer, DWORD *len );
+DWORD get_pointer_option( void *value, void *buffer, DWORD *len );
+DWORD get_string_option( const WCHAR *value, void *buffer, DWORD *len );
+DWORD read_dword_option( const void *buffer, DWORD len, DWORD *value );
+DWORD copy_string_option( const void *buffer, DWORD len, WCHAR **value );
+
+struct timeouts
+{
+    int resolve;
+    int connect;
+    int send;
+    int receive;
+    int receive_response;
+};
+
+struct session
+{
+    struct object_header hdr;
+    WCHAR *agent;
+    DWORD access;
+    WCHAR *proxy_server;
+    WCHAR *proxy_bypass;
+    WCHAR *proxy_username;
+    WCHAR *proxy_password;
+    struct timeouts timeouts;
+    DWORD open_flags;               /* as given to WinHttpOpen */
+    DWORD secure_protocols;
+    DWORD redirect_policy;
+    DWORD max_redirects;
+    DWORD max_conns_per_server;
+    DWORD max_conns_per_1_0_server;
+    DWORD max_response_header_size;
+    DWORD max_response_drain_size;
+    DWORD decompression;
+    DWORD disable_flags;            /* WINHTTP_OPTION_DISABLE_FEATURE */
+    DWORD enable_flags;             /* WINHTTP_OPTION_ENABLE_FEATURE */
+    DWORD worker_threads;
+    DWORD passport_flags;
+    DWORD ipv6_fast_fallback;
+    DWORD tcp_fast_open;
+    DWORD tls_false_start;
+    DWORD http_protocol;            /* WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL */
+    DWORD websocket_keepalive;
+    DWORD codepage;
+};
+
+struct connect
+{
+    struct object_header hdr;
+    struct session *session;
+    WCHAR *server;
+    INTERNET_PORT port;
+};
+
+struct request
+{
+    struct object_header hdr;
+    struct connect *connect;
+    WCHAR *verb;
+    WCHAR *path;
+    WCHAR *version;
+    WCHAR *referrer;
+    WCHAR **accept_types;
+    DWORD open_flags;               /* as given to WinHttpOpenRequest */
+    struct timeouts timeouts;
+    DWORD security_flags;
+    DWORD redirect_policy;
+    DWORD max_redirects;
+    DWORD max_response_header_size;
+    DWORD max_response_drain_size;
+    DWORD decompression;
+    DWORD disable_flags;
+    DWORD enable_flags;
+    DWORD autologon_policy;
+    DWORD http_protocol;
+    DWORD upgrade_to_websocket;
+    DWORD websocket_keepalive;
+    DWORD websocket_close_timeout;
+    DWORD websocket_receive_buffer_size;
+    DWORD websocket_send_buffer_size;
+    DWORD client_cert_none;
+    DWORD receive_proxy_connect_response;
+    DWORD tcp_keepalive[3];
+    WCHAR *username;
+    WCHAR *password;
+    WCHAR *proxy_username;
+    WCHAR *proxy_password;
+    WCHAR *proxy_server;
+    WCHAR *proxy_bypass;
+    DWORD proxy_access;
+};
+
+/* session.c */
+extern const struct timeouts default_timeouts;
+DWORD query_timeout_option( const struct timeouts *t, DWORD option, void *buffer, DWORD *len );
+DWORD set_timeout_option( struct timeouts *t, DWORD option, const void *buffer, DWORD len );
+
+/* strings: a NULL source gives NULL; allocation failure gives NULL too */
+static inline WCHAR *strdupW( const WCHAR *src )
+{
+    WCHAR *dst;
+    size_t len;
+    if (!src) return NULL;
+    len = (wcslen( src ) + 1) * sizeof(WCHAR);
+    if ((dst = malloc( len ))) memcpy( dst, src, len );
+    return dst;
+}
 
 #endif /* WINHTTP_PRIVATE_H */

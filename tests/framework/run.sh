@@ -102,8 +102,8 @@ check_output()  # CHECK EXPECTED_TEXT: the whole output
 #
 # build
 #
-sources="selftest_checks.c selftest_todo.c selftest_context.c"
-names=$(cd "$src" && sed -n 's/^START_TEST(\([A-Za-z0-9_]*\)).*/\1/p' $sources)
+sources=(selftest_checks.c selftest_todo.c selftest_context.c)
+names=$(cd "$src" && sed -n 's/^START_TEST(\([A-Za-z0-9_]*\)).*/\1/p' "${sources[@]}")
 
 # testlist.c exactly as Wine's makedep writes it
 {
@@ -128,13 +128,13 @@ build()  # EXE STD SOURCES...
     fi
 }
 
-build multi.exe gnu11 $(for f in $sources; do echo "$src/$f"; done) "$out/testlist.c"
+build multi.exe gnu11 "${sources[@]/#/$src/}" "$out/testlist.c"
 build single.exe c99 "$src/selftest_single.c"
 
 # the header must also build with Wine's own headers
 if command -v "$WINEGCC" > /dev/null 2>&1; then
     wg_ok=1
-    for f in $sources testlist.c; do
+    for f in "${sources[@]}" testlist.c; do
         [ "$f" = testlist.c ] && path=$out/testlist.c || path=$src/$f
         # shellcheck disable=SC2086
         "$WINEGCC" -c -O2 $warnings -I"$include" -o "$out/winegcc-${f%.c}.o" "$path" \
@@ -242,17 +242,18 @@ check_count "300 failures printed" "$f: Test failed: failure [0-9]+" 300
 #
 run todo_wine "WINETEST_PLATFORM=wine" multi.exe todo
 check_rc "todo on wine: exit code" 1
-check_summary "todo on wine: summary" todo "8 tests executed (4 marked as todo, 0 as flaky, 1 failure), 0 skipped."
+check_summary "todo on wine: summary" todo "9 tests executed (5 marked as todo, 0 as flaky, 1 failure), 0 skipped."
 check_line "todo_wine failing on wine: marked todo" "$t: Test marked todo: A todo_wine fails"
 check_line "todo_wine passing on wine: a failure" "$t: Test succeeded inside todo block: B todo_wine passes"
 check_line "todo_if(1) on wine" "$t: Test marked todo: C todo_if\(1\) fails"
 check_line "todo_wine_if(1) on wine" "$t: Test marked todo: E todo_wine_if\(1\) fails"
 check_line "nested todo_if(0) inside todo_wine" "$t: Test marked todo: G nested fails"
-check_count "todo on wine: nothing else printed" '.*' 6
+check_line "todo_wine still on after an inner block" "$t: Test marked todo: I after the inner block"
+check_count "todo on wine: nothing else printed" '.*' 7
 
 run todo_windows "WINETEST_PLATFORM=windows" multi.exe todo
-check_rc "todo on windows: exit code" 3
-check_summary "todo on windows: summary" todo "8 tests executed (1 marked as todo, 0 as flaky, 3 failures), 0 skipped."
+check_rc "todo on windows: exit code" 4
+check_summary "todo on windows: summary" todo "9 tests executed (1 marked as todo, 0 as flaky, 4 failures), 0 skipped."
 check_line "todo_wine on windows: no effect" "$t: Test failed: A todo_wine fails"
 check_line "todo_if(1) on windows" "$t: Test marked todo: C todo_if\(1\) fails"
 check_line "todo_wine_if(1) on windows: no effect" "$t: Test failed: E todo_wine_if\(1\) fails"

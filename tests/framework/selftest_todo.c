@@ -36,6 +36,7 @@ START_TEST(todo)
     {
         /* an inner block doesn't end the outer one */
         todo_if( 0 ) ok( 0, "G nested fails\n" );
+        ok( 0, "I after the inner block\n" );
     }
     ok( 1, "H after the blocks\n" );
 }
