@@ -29,19 +29,6 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(winhttp);
 
-BOOL WINAPI WinHttpAddRequestHeaders( HINTERNET request, const WCHAR *headers, DWORD len, DWORD flags )
-{
-    FIXME( "%p, %s, %lu, %#lx: not implemented\n", request, debugstr_wn(headers, len), len, flags );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
-    return FALSE;
-}
-
-DWORD WINAPI WinHttpAddRequestHeadersEx( HINTERNET request, DWORD modifiers, ULONGLONG flags, ULONGLONG extra, DWORD count, WINHTTP_EXTENDED_HEADER *headers )
-{
-    FIXME( "%p, %#lx, %#I64x, %#I64x, %lu, %p: not implemented\n", request, modifiers, flags, extra, count, headers );
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
 void WINAPI WinHttpFreeQueryConnectionGroupResult( WINHTTP_QUERY_CONNECTION_GROUP_RESULT *result )
 {
     FIXME( "%p: not implemented\n", result );
@@ -68,6 +55,8 @@ static void request_destroy( struct object_header *hdr )
     struct request *request = CONTAINING_RECORD( hdr, struct request, hdr );
 
     free( request->verb );
+    free( request->host );
+    free( request->optional );
     free( request->path );
     free( request->version );
     free( request->referrer );
@@ -78,17 +67,21 @@ static void request_destroy( struct object_header *hdr )
     free( request->proxy_password );
     free( request->proxy_server );
     free( request->proxy_bypass );
+    free_header_list( &request->headers );
+    free_response( request );
+    netconn_close( request->netconn );
+    free( request->read_buf );
     free( request );
 }
 
 /* scheme://host[:port]path, the port only when it is not the scheme's default */
 static WCHAR *build_request_url( const struct request *request )
 {
-    BOOL secure = request->open_flags & WINHTTP_FLAG_SECURE;
+    BOOL secure = request->secure;
     const WCHAR *scheme = secure ? L"https" : L"http";
-    INTERNET_PORT port = request->connect->port;
+    INTERNET_PORT port = request->port;
     INTERNET_PORT default_port = secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
-    const WCHAR *server = request->connect->server, *path = request->path;
+    const WCHAR *server = request->host, *path = request->path;
     size_t len = wcslen( scheme ) + 3 + wcslen( server ) + 7 + wcslen( path ) + 1;
     WCHAR *url, *p;
 
@@ -267,6 +260,11 @@ HINTERNET WINAPI WinHttpOpenRequest( HINTERNET handle, const WCHAR *verb, const 
     request->connect = CONTAINING_RECORD( obj, struct connect, hdr );
     session = request->connect->session;
     request->open_flags = flags;
+    request->secure = !!(flags & WINHTTP_FLAG_SECURE);
+    request->port = request->connect->port;
+    if (!request->port) request->port = request->secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
+    request->host = strdupW( request->connect->server );
+    request->content_length = ~(ULONGLONG)0;
 
     AcquireSRWLockShared( &session->hdr.lock );
     request->timeouts = session->timeouts;
@@ -294,7 +292,7 @@ HINTERNET WINAPI WinHttpOpenRequest( HINTERNET handle, const WCHAR *verb, const 
     }
     else request->path = strdupW( object && object[0] ? object : L"/" );
     request->accept_types = copy_accept_types( types );
-    if (!request->verb || !request->version || !request->path || (referrer && !request->referrer) ||
+    if (!request->verb || !request->version || !request->path || !request->host || (referrer && !request->referrer) ||
         (types && !request->accept_types))
     {
         release_object( &request->hdr );
@@ -317,51 +315,10 @@ DWORD WINAPI WinHttpQueryConnectionGroup( HINTERNET handle, const GUID *guid, UL
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
-BOOL WINAPI WinHttpQueryDataAvailable( HINTERNET request, DWORD *available )
-{
-    FIXME( "%p, %p: not implemented\n", request, available );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
-    return FALSE;
-}
-
-BOOL WINAPI WinHttpQueryHeaders( HINTERNET request, DWORD level, const WCHAR *name, void *buffer, DWORD *len, DWORD *index )
-{
-    FIXME( "%p, %#lx, %s, %p, %p, %p: not implemented\n", request, level, debugstr_w(name), buffer, len, index );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
-    return FALSE;
-}
-
 DWORD WINAPI WinHttpQueryHeadersEx( HINTERNET request, DWORD level, ULONGLONG flags, UINT codepage, DWORD *index, WINHTTP_HEADER_NAME *name, void *buffer, DWORD *len, WINHTTP_EXTENDED_HEADER **headers, DWORD *count )
 {
     FIXME( "%p, %#lx, %#I64x, %u, %p, %p, %p, %p, %p, %p: not implemented\n", request, level, flags, codepage, index, name, buffer, len, headers, count );
     return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-BOOL WINAPI WinHttpReadData( HINTERNET request, void *buffer, DWORD to_read, DWORD *read )
-{
-    FIXME( "%p, %p, %lu, %p: not implemented\n", request, buffer, to_read, read );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
-    return FALSE;
-}
-
-DWORD WINAPI WinHttpReadDataEx( HINTERNET request, void *buffer, DWORD to_read, DWORD *read, ULONGLONG flags, DWORD property_len, void *property )
-{
-    FIXME( "%p, %p, %lu, %p, %#I64x, %lu, %p: not implemented\n", request, buffer, to_read, read, flags, property_len, property );
-    return ERROR_CALL_NOT_IMPLEMENTED;
-}
-
-BOOL WINAPI WinHttpReceiveResponse( HINTERNET request, void *reserved )
-{
-    FIXME( "%p, %p: not implemented\n", request, reserved );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
-    return FALSE;
-}
-
-BOOL WINAPI WinHttpSendRequest( HINTERNET request, const WCHAR *headers, DWORD headers_len, void *optional, DWORD optional_len, DWORD total_len, DWORD_PTR context )
-{
-    FIXME( "%p, %s, %lu, %p, %lu, %lu, %#Ix: not implemented\n", request, debugstr_wn(headers, headers_len), headers_len, optional, optional_len, total_len, context );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
-    return FALSE;
 }
 
 BOOL WINAPI WinHttpSetCredentials( HINTERNET request, DWORD target, DWORD scheme, const WCHAR *username, const WCHAR *password, void *params )
@@ -371,9 +328,3 @@ BOOL WINAPI WinHttpSetCredentials( HINTERNET request, DWORD target, DWORD scheme
     return FALSE;
 }
 
-BOOL WINAPI WinHttpWriteData( HINTERNET request, const void *buffer, DWORD to_write, DWORD *written )
-{
-    FIXME( "%p, %p, %lu, %p: not implemented\n", request, buffer, to_write, written );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
-    return FALSE;
-}

@@ -80,7 +80,64 @@ static void session_destroy( struct object_header *hdr )
     free( session->proxy_bypass );
     free( session->proxy_username );
     free( session->proxy_password );
+    while (session->pool_count) netconn_close( session->pool[--session->pool_count] );
+    free( session->pool );
     free( session );
+}
+
+/* Idle connections older than this are closed rather than reused: servers time
+ * them out too, and a dead one costs a failed request. Checked when one is taken,
+ * so no thread polls. */
+#define POOL_IDLE_MS 30000
+#define POOL_MAX     64
+
+struct netconn *pool_take( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure )
+{
+    struct netconn *found = NULL, *expired[POOL_MAX];
+    ULONGLONG now = GetTickCount64();
+    unsigned int i, count = 0;
+
+    AcquireSRWLockExclusive( &session->pool_lock );
+    for (i = session->pool_count; i-- > 0;)
+    {
+        struct netconn *conn = session->pool[i];
+        BOOL stale = now - conn->idle_since > POOL_IDLE_MS;
+
+        if (!stale && (found || conn->port != port || conn->secure != secure || _wcsicmp( conn->host, host )))
+            continue;
+        session->pool[i] = session->pool[--session->pool_count];
+        if (stale) expired[count++] = conn;
+        else found = conn;
+    }
+    ReleaseSRWLockExclusive( &session->pool_lock );
+
+    while (count) netconn_close( expired[--count] );
+    if (found && !netconn_is_alive( found ))
+    {
+        netconn_close( found );
+        found = NULL;
+    }
+    return found;
+}
+
+void pool_put( struct session *session, struct netconn *conn )
+{
+    struct netconn *evicted = NULL;
+
+    conn->idle_since = GetTickCount64();
+    AcquireSRWLockExclusive( &session->pool_lock );
+    if (!session->pool && !(session->pool = calloc( POOL_MAX, sizeof(*session->pool) ))) evicted = conn;
+    else
+    {
+        if (session->pool_count == POOL_MAX)
+        {
+            evicted = session->pool[0];
+            session->pool[0] = session->pool[--session->pool_count];
+        }
+        session->pool[session->pool_count++] = conn;
+    }
+    ReleaseSRWLockExclusive( &session->pool_lock );
+    netconn_close( evicted );
 }
 
 static DWORD query_proxy_option( DWORD access, const WCHAR *server, const WCHAR *bypass, void *buffer, DWORD *len )
@@ -280,6 +337,7 @@ HINTERNET WINAPI WinHttpOpen( const WCHAR *agent, DWORD access, const WCHAR *pro
         return NULL;
     }
     init_object( &session->hdr, WINHTTP_HANDLE_TYPE_SESSION, &session_vtbl, NULL );
+    InitializeSRWLock( &session->pool_lock );
     session->hdr.flags = flags & WINHTTP_FLAG_ASYNC;  /* secure defaults include async */
     session->open_flags = flags;
     session->access = access;

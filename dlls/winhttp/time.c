@@ -29,11 +29,13 @@
 WINE_DEFAULT_DEBUG_CHANNEL(winhttp);
 
 /*
- * Both directions behave as if the date went through a FILETIME, the way
- * Windows treats it: the calendar fields must describe a real instant between
- * 1601 and 30827, wDayOfWeek is never read but always derived from the date,
- * and a parsed time has no milliseconds.  Nothing here has state: the tables
- * are constant and every result lives in the caller's buffers.
+ * Both directions behave as if the date went through a FILETIME, which is how
+ * we understand Windows to work (what it is recorded doing agrees, but no
+ * record tells a derived weekday from a parsed one): the calendar fields must
+ * describe a real instant between 1601 and 30827, wDayOfWeek is never read but
+ * always derived from the date, and a parsed time has no milliseconds.
+ * Nothing here has state: the tables are constant and every result lives in
+ * the caller's buffers.
  */
 
 /* the parser's entry point, free of I/O and allocation, for a fuzz target */

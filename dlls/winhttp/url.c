@@ -218,29 +218,32 @@ static BOOL need_escape( WCHAR ch )
     return FALSE;
 }
 
-/* appends %xx for one byte; dst may be NULL to count */
-static void put_escaped_byte( WCHAR *dst, ULONGLONG *pos, BYTE byte )
+/* stores one character if there is room for it; dst may be NULL to count */
+static void put_at( WCHAR *dst, ULONGLONG cap, ULONGLONG *pos, WCHAR ch )
+{
+    if (dst && *pos < cap) dst[*pos] = ch;
+    (*pos)++;
+}
+
+static void put_escaped_byte( WCHAR *dst, ULONGLONG cap, ULONGLONG *pos, BYTE byte )
 {
     static const WCHAR hex[] = L"0123456789ABCDEF";
 
-    if (dst)
-    {
-        dst[*pos] = '%';
-        dst[*pos + 1] = hex[byte >> 4];
-        dst[*pos + 2] = hex[byte & 0xf];
-    }
-    *pos += 3;
+    put_at( dst, cap, pos, '%' );
+    put_at( dst, cap, pos, hex[byte >> 4] );
+    put_at( dst, cap, pos, hex[byte & 0xf] );
 }
 
 /*
- * Transforms len characters of src into dst (dst NULL: only counts) and
- * returns the length of the result in *out_len.  Escaping writes a character
+ * Transforms len characters of src into dst (dst NULL: only counts), never
+ * writing cap characters or more, and returns the length of the whole result
+ * in *out_len.  Escaping writes a character
  * above U+00FF as the %xx of its UTF-8 bytes when the ANSI code page is UTF-8;
  * otherwise such a character cannot be escaped and FALSE is returned, as
  * Windows fails then.
  */
 static BOOL url_transform( const WCHAR *src, DWORD len, enum url_xform xform, BOOL utf8,
-                           WCHAR *dst, ULONGLONG *out_len )
+                           WCHAR *dst, ULONGLONG cap, ULONGLONG *out_len )
 {
     ULONGLONG pos = 0;
     DWORD i;
@@ -252,8 +255,7 @@ static BOOL url_transform( const WCHAR *src, DWORD len, enum url_xform xform, BO
         if (xform == XFORM_DECODE && ch == '%' && len - i >= 3 &&
             hex_value( src[i + 1] ) >= 0 && hex_value( src[i + 2] ) >= 0)
         {
-            if (dst) dst[pos] = (WCHAR)(hex_value( src[i + 1] ) * 16 + hex_value( src[i + 2] ));
-            pos++;
+            put_at( dst, cap, &pos, (WCHAR)(hex_value( src[i + 1] ) * 16 + hex_value( src[i + 2] )) );
             i += 2;
         }
         else if (xform == XFORM_ESCAPE && need_escape( ch ))
@@ -261,7 +263,7 @@ static BOOL url_transform( const WCHAR *src, DWORD len, enum url_xform xform, BO
             if (!utf8 || ch < 0x80)
             {
                 if (ch > 0xff) return FALSE;
-                put_escaped_byte( dst, &pos, (BYTE)ch );
+                put_escaped_byte( dst, cap, &pos, (BYTE)ch );
             }
             else
             {
@@ -276,35 +278,31 @@ static BOOL url_transform( const WCHAR *src, DWORD len, enum url_xform xform, BO
 
                 if (cp < 0x800)
                 {
-                    put_escaped_byte( dst, &pos, (BYTE)(0xc0 | (cp >> 6)) );
+                    put_escaped_byte( dst, cap, &pos, (BYTE)(0xc0 | (cp >> 6)) );
                 }
                 else if (cp < 0x10000)
                 {
-                    put_escaped_byte( dst, &pos, (BYTE)(0xe0 | (cp >> 12)) );
-                    put_escaped_byte( dst, &pos, (BYTE)(0x80 | ((cp >> 6) & 0x3f)) );
+                    put_escaped_byte( dst, cap, &pos, (BYTE)(0xe0 | (cp >> 12)) );
+                    put_escaped_byte( dst, cap, &pos, (BYTE)(0x80 | ((cp >> 6) & 0x3f)) );
                 }
                 else
                 {
-                    put_escaped_byte( dst, &pos, (BYTE)(0xf0 | (cp >> 18)) );
-                    put_escaped_byte( dst, &pos, (BYTE)(0x80 | ((cp >> 12) & 0x3f)) );
-                    put_escaped_byte( dst, &pos, (BYTE)(0x80 | ((cp >> 6) & 0x3f)) );
+                    put_escaped_byte( dst, cap, &pos, (BYTE)(0xf0 | (cp >> 18)) );
+                    put_escaped_byte( dst, cap, &pos, (BYTE)(0x80 | ((cp >> 12) & 0x3f)) );
+                    put_escaped_byte( dst, cap, &pos, (BYTE)(0x80 | ((cp >> 6) & 0x3f)) );
                 }
-                put_escaped_byte( dst, &pos, (BYTE)(0x80 | (cp & 0x3f)) );
+                put_escaped_byte( dst, cap, &pos, (BYTE)(0x80 | (cp & 0x3f)) );
             }
         }
-        else
-        {
-            if (dst) dst[pos] = ch;
-            pos++;
-        }
+        else put_at( dst, cap, &pos, ch );
     }
     *out_len = pos;
     return TRUE;
 }
 
-/* a component of the caller's URL_COMPONENTS, and what the URL has for it */
 #define COMPONENT_COUNT 6
 
+/* a component of the caller's URL_COMPONENTS, and what the URL has for it */
 struct crack_target
 {
     WCHAR          **str;
@@ -313,19 +311,22 @@ struct crack_target
     enum url_xform   xform;
 };
 
-/* checks one component before anything is written: ERROR_SUCCESS or ERROR_INVALID_PARAMETER */
-static DWORD check_component( const WCHAR *url, const struct crack_target *t, BOOL utf8 )
+/*
+ * Checks one component before anything is written: ERROR_SUCCESS or
+ * ERROR_INVALID_PARAMETER.  With ICU_DECODE or ICU_ESCAPE, no component that
+ * has text may be asked for as a pointer into the URL.
+ */
+static DWORD check_component( const WCHAR *url, const struct crack_target *t, enum url_xform xform, BOOL utf8 )
 {
     ULONGLONG out_len;
 
     if (!*t->len) return ERROR_SUCCESS;   /* not wanted */
     if (!*t->str)
     {
-        /* pointers into the URL cannot show decoded or escaped text */
-        if (t->xform != XFORM_NONE && t->piece.len) return ERROR_INVALID_PARAMETER;
+        if (xform != XFORM_NONE && t->piece.len) return ERROR_INVALID_PARAMETER;
         return ERROR_SUCCESS;
     }
-    if (!url_transform( url + t->piece.start, t->piece.len, t->xform, utf8, NULL, &out_len ) ||
+    if (!url_transform( url + t->piece.start, t->piece.len, t->xform, utf8, NULL, 0, &out_len ) ||
         out_len >= ~0u)
         return ERROR_INVALID_PARAMETER;
     return ERROR_SUCCESS;
@@ -342,14 +343,15 @@ static void put_component( const WCHAR *url, const struct crack_target *t, BOOL 
         *t->len = t->piece.len;
         return;
     }
-    url_transform( url + t->piece.start, t->piece.len, t->xform, utf8, NULL, &out_len );
+    url_transform( url + t->piece.start, t->piece.len, t->xform, utf8, NULL, 0, &out_len );
     if (out_len >= *t->len)
     {
         *t->len = (DWORD)out_len + 1;
         *overflow = TRUE;
         return;
     }
-    url_transform( url + t->piece.start, t->piece.len, t->xform, utf8, *t->str, &out_len );
+    url_transform( url + t->piece.start, t->piece.len, t->xform, utf8, *t->str, *t->len - 1, &out_len );
+    if (out_len >= *t->len) out_len = *t->len - 1;
     (*t->str)[out_len] = 0;
     *t->len = (DWORD)out_len;
 }
@@ -424,7 +426,7 @@ BOOL WINAPI WinHttpCrackUrl( const WCHAR *url, DWORD len, DWORD flags, URL_COMPO
 
     for (i = 0; i < COMPONENT_COUNT; i++)
     {
-        if ((err = check_component( url, &targets[i], utf8 ))) goto done;
+        if ((err = check_component( url, &targets[i], xform, utf8 ))) goto done;
     }
 
     for (i = 0; i < COMPONENT_COUNT; i++) put_component( url, &targets[i], utf8, &overflow );
@@ -443,30 +445,34 @@ done:
     return !err;
 }
 
-/* the URL being built: dst NULL counts only */
+/* the URL being built: dst NULL counts only; nothing is written at cap or beyond */
 struct url_writer
 {
     WCHAR    *dst;
+    ULONGLONG cap;
     ULONGLONG pos;
 };
 
 static void put_text( struct url_writer *w, const WCHAR *str, DWORD len )
 {
-    if (w->dst) memcpy( w->dst + w->pos, str, len * sizeof(WCHAR) );
+    if (w->dst && w->pos < w->cap)
+    {
+        ULONGLONG n = w->cap - w->pos < len ? w->cap - w->pos : len;
+        memcpy( w->dst + w->pos, str, n * sizeof(WCHAR) );
+    }
     w->pos += len;
 }
 
 static void put_char( struct url_writer *w, WCHAR ch )
 {
-    if (w->dst) w->dst[w->pos] = ch;
-    w->pos++;
+    put_at( w->dst, w->cap, &w->pos, ch );
 }
 
 static BOOL put_transformed( struct url_writer *w, const WCHAR *str, DWORD len, enum url_xform xform, BOOL utf8 )
 {
-    ULONGLONG out_len;
+    ULONGLONG out_len, room = w->pos < w->cap ? w->cap - w->pos : 0;
 
-    if (!url_transform( str, len, xform, utf8, w->dst ? w->dst + w->pos : NULL, &out_len )) return FALSE;
+    if (!url_transform( str, len, xform, utf8, w->dst ? w->dst + w->pos : NULL, room, &out_len )) return FALSE;
     w->pos += out_len;
     return TRUE;
 }
@@ -548,7 +554,7 @@ static DWORD url_build( const URL_COMPONENTS *uc, DWORD flags, BOOL utf8, struct
 
 BOOL WINAPI WinHttpCreateUrl( URL_COMPONENTS *uc, DWORD flags, WCHAR *url, DWORD *len )
 {
-    struct url_writer w = { NULL, 0 };
+    struct url_writer w = { NULL, 0, 0 };
     BOOL utf8 = FALSE;
     DWORD err;
 
@@ -585,9 +591,12 @@ BOOL WINAPI WinHttpCreateUrl( URL_COMPONENTS *uc, DWORD flags, WCHAR *url, DWORD
         goto done;
     }
 
+    /* the components are read again: should they change meanwhile, the buffer still bounds the writes */
     w.dst = url;
+    w.cap = *len - 1;
     w.pos = 0;
     url_build( uc, flags, utf8, &w );
+    if (w.pos > w.cap) w.pos = w.cap;
     url[w.pos] = 0;
     *len = (DWORD)w.pos;
     TRACE( "%s\n", debugstr_wn(url, trace_length( url, *len )) );

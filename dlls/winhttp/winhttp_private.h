@@ -26,12 +26,35 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "parse.h"
+
+/* the socket type without pulling winsock2.h into every file */
+typedef UINT_PTR SOCKET_HANDLE;
+
 /* main.c */
 extern HINSTANCE winhttp_instance;
 
 /* tls_gnutls.c (ELF build only): GnuTLS is set up on first use, never at load time */
 #ifdef WINHTTP_ELF_BUILD
 int gnutls_backend_init( void );
+#endif
+
+/* A request or response header. */
+struct header
+{
+    WCHAR *field;
+    WCHAR *value;
+};
+
+struct header_list
+{
+    struct header *items;
+    unsigned int count;
+    unsigned int capacity;
+};
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
 /* An option handler's answer when the option does not apply to its handle type. */
@@ -125,6 +148,9 @@ struct session
     DWORD http_protocol;            /* WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL */
     DWORD websocket_keepalive;
     DWORD codepage;
+    SRWLOCK pool_lock;              /* idle keep-alive connections */
+    struct netconn **pool;
+    unsigned int pool_count;
 };
 
 struct connect
@@ -135,10 +161,43 @@ struct connect
     INTERNET_PORT port;
 };
 
+enum request_state
+{
+    REQUEST_OPEN,               /* nothing sent yet, or ready to send again */
+    REQUEST_SENT,               /* the head is out; the body may still be written */
+    REQUEST_RESPONSE,           /* the response head is in; the body can be read */
+};
+
 struct request
 {
     struct object_header hdr;
     struct connect *connect;
+    enum request_state state;
+    WCHAR *host;                        /* the target: the connect's server until a redirect */
+    INTERNET_PORT port;
+    BOOL secure;
+    void *optional;                     /* SendRequest's data, kept for a redirect's resend */
+    DWORD optional_len;
+    DWORD total_len;
+    struct header_list headers;         /* what the application added */
+    struct header_list response_headers;
+    unsigned int status_code;
+    WCHAR *status_text;
+    WCHAR *response_version;
+    WCHAR *raw_response;                /* status line and headers, CRLF-separated */
+    struct netconn *netconn;
+    ULONGLONG body_remaining;           /* Content-Length bytes left to write */
+    BOOL chunked_upload;
+    /* the response body */
+    char *read_buf;
+    size_t read_pos, read_end, read_size;
+    BOOL body_chunked;
+    BOOL body_to_close;                 /* no length: the body ends with the connection */
+    BOOL body_done;
+    BOOL keep_alive;
+    ULONGLONG content_length;           /* ~0 when unknown */
+    ULONGLONG content_read;
+    struct chunked_decoder chunked;
     WCHAR *verb;
     WCHAR *path;
     WCHAR *version;
@@ -173,8 +232,39 @@ struct request
     DWORD proxy_access;
 };
 
+/* net.c */
+struct netconn
+{
+    SOCKET_HANDLE socket;
+    WCHAR *host;
+    INTERNET_PORT port;
+    BOOL secure;
+    ULONGLONG idle_since;       /* GetTickCount64() when it went back to the pool */
+};
+
+DWORD netconn_open( const WCHAR *host, INTERNET_PORT port, const struct timeouts *timeouts, struct netconn **conn );
+void netconn_close( struct netconn *conn );
+DWORD netconn_send( struct netconn *conn, const void *data, size_t len, int timeout );
+DWORD netconn_recv( struct netconn *conn, void *buffer, size_t len, int timeout, size_t *received );
+BOOL netconn_is_alive( struct netconn *conn );
+
+/* headers.c */
+void free_header_list( struct header_list *list );
+DWORD add_header( struct header_list *list, const WCHAR *field, size_t field_len, const WCHAR *value,
+                  size_t value_len, DWORD flags );
+DWORD add_request_headers( struct header_list *list, const WCHAR *headers, size_t len, DWORD flags );
+const struct header *find_header( const struct header_list *list, const WCHAR *field, unsigned int index );
+
+/* time.c */
+BOOL parse_http_time( const WCHAR *string, SYSTEMTIME *time );
+
+/* http.c */
+void free_response( struct request *request );
+
 /* session.c */
 extern const struct timeouts default_timeouts;
+struct netconn *pool_take( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure );
+void pool_put( struct session *session, struct netconn *conn );
 DWORD query_timeout_option( const struct timeouts *t, DWORD option, void *buffer, DWORD *len );
 DWORD set_timeout_option( struct timeouts *t, DWORD option, const void *buffer, DWORD len );
 

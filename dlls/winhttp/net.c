@@ -1,0 +1,190 @@
+/*
+ * TCP connections: name resolution, connecting within the timeouts, and
+ * sending and receiving with them. No HTTP here.
+ *
+ * Copyright 2026 the winhttp project authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301, USA
+ */
+
+#include <stdarg.h>
+
+#include "winsock2.h"
+#include "ws2tcpip.h"
+#include "windef.h"
+#include "winbase.h"
+#include "winhttp.h"
+
+#include "wine/debug.h"
+#include "winhttp_private.h"
+
+WINE_DEFAULT_DEBUG_CHANNEL(winhttp);
+
+static INIT_ONCE winsock_once = INIT_ONCE_STATIC_INIT;
+
+static BOOL WINAPI init_winsock( INIT_ONCE *once, void *param, void **context )
+{
+    WSADATA data;
+    return !WSAStartup( MAKEWORD(2, 2), &data );
+}
+
+/* Timeouts are in milliseconds; 0 and -1 (INFINITE) both mean wait for ever. */
+static int wait_socket( SOCKET s, BOOL for_write, int timeout )
+{
+    fd_set set, except;
+    struct timeval tv, *ptv = NULL;
+    int ret;
+
+    FD_ZERO( &set );
+    FD_SET( s, &set );
+    FD_ZERO( &except );
+    FD_SET( s, &except );
+    if (timeout > 0)
+    {
+        tv.tv_sec = timeout / 1000;
+        tv.tv_usec = (timeout % 1000) * 1000;
+        ptv = &tv;
+    }
+    ret = select( 0, for_write ? NULL : &set, for_write ? &set : NULL, &except, ptv );
+    if (ret < 0) return WSAGetLastError();
+    if (!ret) return WSAETIMEDOUT;
+    return 0;
+}
+
+static SOCKET connect_address( const ADDRINFOW *ai, int timeout, DWORD *error )
+{
+    SOCKET s;
+    u_long nonblocking = 1;
+    int one = 1, err, len = sizeof(err);
+
+    if ((s = socket( ai->ai_family, SOCK_STREAM, IPPROTO_TCP )) == INVALID_SOCKET)
+    {
+        *error = ERROR_WINHTTP_CANNOT_CONNECT;
+        return INVALID_SOCKET;
+    }
+    /* requests go out in one piece, so Nagle only adds latency */
+    setsockopt( s, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof(one) );
+    ioctlsocket( s, FIONBIO, &nonblocking );
+    if (connect( s, ai->ai_addr, ai->ai_addrlen ) && WSAGetLastError() != WSAEWOULDBLOCK)
+    {
+        closesocket( s );
+        *error = ERROR_WINHTTP_CANNOT_CONNECT;
+        return INVALID_SOCKET;
+    }
+    if ((err = wait_socket( s, TRUE, timeout )) ||
+        (getsockopt( s, SOL_SOCKET, SO_ERROR, (char *)&err, &len ), err))
+    {
+        closesocket( s );
+        *error = (err == WSAETIMEDOUT) ? ERROR_WINHTTP_TIMEOUT : ERROR_WINHTTP_CANNOT_CONNECT;
+        return INVALID_SOCKET;
+    }
+    nonblocking = 0;
+    ioctlsocket( s, FIONBIO, &nonblocking );
+    return s;
+}
+
+/* Resolves host and connects to the first address that answers, trying each in turn. */
+DWORD netconn_open( const WCHAR *host, INTERNET_PORT port, const struct timeouts *timeouts, struct netconn **ret )
+{
+    ADDRINFOW hints = { 0 }, *list, *ai;
+    WCHAR service[8], *name, *end;
+    struct netconn *conn;
+    DWORD error = ERROR_WINHTTP_CANNOT_CONNECT;
+    SOCKET s = INVALID_SOCKET;
+
+    if (!InitOnceExecuteOnce( &winsock_once, init_winsock, NULL, NULL )) return ERROR_WINHTTP_INTERNAL_ERROR;
+
+    /* [v6 literal] loses its brackets for the resolver */
+    if (!(name = strdupW( host ))) return ERROR_OUTOFMEMORY;
+    if (name[0] == '[' && (end = wcschr( name, ']' )))
+    {
+        *end = 0;
+        memmove( name, name + 1, (end - name) * sizeof(WCHAR) );
+    }
+    swprintf( service, ARRAY_SIZE(service), L"%u", port );
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_protocol = IPPROTO_TCP;
+    if (GetAddrInfoW( name, service, &hints, &list ))
+    {
+        free( name );
+        return ERROR_WINHTTP_NAME_NOT_RESOLVED;
+    }
+    free( name );
+    for (ai = list; ai && s == INVALID_SOCKET; ai = ai->ai_next)
+        s = connect_address( ai, timeouts->connect, &error );
+    FreeAddrInfoW( list );
+    if (s == INVALID_SOCKET) return error;
+
+    if (!(conn = calloc( 1, sizeof(*conn) )))
+    {
+        closesocket( s );
+        return ERROR_OUTOFMEMORY;
+    }
+    conn->socket = s;
+    conn->port = port;
+    conn->host = strdupW( host );
+    *ret = conn;
+    return ERROR_SUCCESS;
+}
+
+void netconn_close( struct netconn *conn )
+{
+    if (!conn) return;
+    closesocket( conn->socket );
+    free( conn->host );
+    free( conn );
+}
+
+DWORD netconn_send( struct netconn *conn, const void *data, size_t len, int timeout )
+{
+    const char *p = data;
+
+    while (len)
+    {
+        int chunk = len > 0x40000000 ? 0x40000000 : (int)len, sent, err;
+
+        if ((err = wait_socket( conn->socket, TRUE, timeout )))
+            return err == WSAETIMEDOUT ? ERROR_WINHTTP_TIMEOUT : ERROR_WINHTTP_CONNECTION_ERROR;
+        if ((sent = send( conn->socket, p, chunk, 0 )) <= 0) return ERROR_WINHTTP_CONNECTION_ERROR;
+        p += sent;
+        len -= sent;
+    }
+    return ERROR_SUCCESS;
+}
+
+/* Receives at most len bytes; *received is 0 when the peer closed the connection. */
+DWORD netconn_recv( struct netconn *conn, void *buffer, size_t len, int timeout, size_t *received )
+{
+    int ret, err;
+
+    if (len > 0x40000000) len = 0x40000000;
+    if ((err = wait_socket( conn->socket, FALSE, timeout )))
+        return err == WSAETIMEDOUT ? ERROR_WINHTTP_TIMEOUT : ERROR_WINHTTP_CONNECTION_ERROR;
+    if ((ret = recv( conn->socket, buffer, (int)len, 0 )) < 0) return ERROR_WINHTTP_CONNECTION_ERROR;
+    *received = ret;
+    return ERROR_SUCCESS;
+}
+
+/* A pooled connection is reusable only if the server has neither closed it nor sent anything. */
+BOOL netconn_is_alive( struct netconn *conn )
+{
+    fd_set set;
+    struct timeval tv = { 0, 0 };
+
+    FD_ZERO( &set );
+    FD_SET( conn->socket, &set );
+    /* readable means closed, or bytes nobody asked for: either way not reusable */
+    return select( 0, &set, NULL, NULL, &tv ) == 0;
+}
