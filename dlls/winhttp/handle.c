@@ -193,6 +193,16 @@ HINTERNET open_handle( struct object_header *obj )
     return handle;
 }
 
+/* For the functions that do nothing else with a handle yet: is it open? */
+BOOL is_open_handle( HINTERNET handle )
+{
+    struct object_header *obj = grab_object( handle );
+
+    if (!obj) return FALSE;
+    release_object( obj );
+    return TRUE;
+}
+
 void release_object( struct object_header *obj )
 {
     struct object_header *parent;

@@ -32,6 +32,7 @@ WINE_DEFAULT_DEBUG_CHANNEL(winhttp);
 DWORD WINAPI WinHttpCreateProxyResolver( HINTERNET session, HINTERNET *resolver )
 {
     FIXME( "%p, %p: not implemented\n", session, resolver );
+    if (!is_open_handle( session )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
@@ -83,55 +84,63 @@ BOOL WINAPI WinHttpGetIEProxyConfigForCurrentUser( WINHTTP_CURRENT_USER_IE_PROXY
 BOOL WINAPI WinHttpGetProxyForUrl( HINTERNET session, const WCHAR *url, WINHTTP_AUTOPROXY_OPTIONS *options, WINHTTP_PROXY_INFO *info )
 {
     FIXME( "%p, %s, %p, %p: not implemented\n", session, debugstr_w(url), options, info );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
+    SetLastError( is_open_handle( session ) ? ERROR_CALL_NOT_IMPLEMENTED : ERROR_INVALID_HANDLE );
     return FALSE;
 }
 
 DWORD WINAPI WinHttpGetProxyForUrlEx( HINTERNET resolver, const WCHAR *url, WINHTTP_AUTOPROXY_OPTIONS *options, DWORD_PTR context )
 {
     FIXME( "%p, %s, %p, %#Ix: not implemented\n", resolver, debugstr_w(url), options, context );
+    if (!is_open_handle( resolver )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
 DWORD WINAPI WinHttpGetProxyForUrlEx2( HINTERNET resolver, const WCHAR *url, WINHTTP_AUTOPROXY_OPTIONS *options, DWORD selection_len, BYTE *selection, DWORD_PTR context )
 {
     FIXME( "%p, %s, %p, %lu, %p, %#Ix: not implemented\n", resolver, debugstr_w(url), options, selection_len, selection, context );
+    if (!is_open_handle( resolver )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
 DWORD WINAPI WinHttpGetProxyResult( HINTERNET resolver, WINHTTP_PROXY_RESULT *result )
 {
     FIXME( "%p, %p: not implemented\n", resolver, result );
+    if (!is_open_handle( resolver )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
 DWORD WINAPI WinHttpGetProxyResultEx( HINTERNET resolver, WINHTTP_PROXY_RESULT_EX *result )
 {
     FIXME( "%p, %p: not implemented\n", resolver, result );
+    if (!is_open_handle( resolver )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
 DWORD WINAPI WinHttpGetProxySettingsEx( HINTERNET resolver, WINHTTP_PROXY_SETTINGS_TYPE type, WINHTTP_PROXY_SETTINGS_PARAM *param, DWORD_PTR context )
 {
     FIXME( "%p, %d, %p, %#Ix: not implemented\n", resolver, type, param, context );
+    if (!is_open_handle( resolver )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
 DWORD WINAPI WinHttpGetProxySettingsResultEx( HINTERNET resolver, void *settings )
 {
     FIXME( "%p, %p: not implemented\n", resolver, settings );
+    if (!is_open_handle( resolver )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
 DWORD WINAPI WinHttpGetProxySettingsVersion( HINTERNET session, DWORD *version )
 {
     FIXME( "%p, %p: not implemented\n", session, version );
+    if (!is_open_handle( session )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
 DWORD WINAPI WinHttpReadProxySettings( HINTERNET session, const WCHAR *connection, BOOL fallback, BOOL autodetect, DWORD *version, BOOL *defaults_returned, WINHTTP_PROXY_SETTINGS *settings )
 {
     FIXME( "%p, %s, %d, %d, %p, %p, %p: not implemented\n", session, debugstr_w(connection), fallback, autodetect, version, defaults_returned, settings );
+    if (!is_open_handle( session )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
@@ -144,6 +153,7 @@ DWORD WINAPI WinHttpRegisterProxyChangeNotification( ULONGLONG flags, WINHTTP_PR
 DWORD WINAPI WinHttpResetAutoProxy( HINTERNET session, DWORD flags )
 {
     FIXME( "%p, %#lx: not implemented\n", session, flags );
+    if (!is_open_handle( session )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
@@ -169,5 +179,6 @@ DWORD WINAPI WinHttpUnregisterProxyChangeNotification( WINHTTP_PROXY_CHANGE_REGI
 DWORD WINAPI WinHttpWriteProxySettings( HINTERNET session, BOOL force, WINHTTP_PROXY_SETTINGS *settings )
 {
     FIXME( "%p, %d, %p: not implemented\n", session, force, settings );
+    if (!is_open_handle( session )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }

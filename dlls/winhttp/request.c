@@ -305,26 +305,28 @@ HINTERNET WINAPI WinHttpOpenRequest( HINTERNET handle, const WCHAR *verb, const 
 BOOL WINAPI WinHttpQueryAuthSchemes( HINTERNET request, DWORD *supported, DWORD *first, DWORD *target )
 {
     FIXME( "%p, %p, %p, %p: not implemented\n", request, supported, first, target );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
+    SetLastError( is_open_handle( request ) ? ERROR_CALL_NOT_IMPLEMENTED : ERROR_INVALID_HANDLE );
     return FALSE;
 }
 
 DWORD WINAPI WinHttpQueryConnectionGroup( HINTERNET handle, const GUID *guid, ULONGLONG flags, WINHTTP_QUERY_CONNECTION_GROUP_RESULT **result )
 {
     FIXME( "%p, %p, %#I64x, %p: not implemented\n", handle, guid, flags, result );
+    if (!is_open_handle( handle )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
 DWORD WINAPI WinHttpQueryHeadersEx( HINTERNET request, DWORD level, ULONGLONG flags, UINT codepage, DWORD *index, WINHTTP_HEADER_NAME *name, void *buffer, DWORD *len, WINHTTP_EXTENDED_HEADER **headers, DWORD *count )
 {
     FIXME( "%p, %#lx, %#I64x, %u, %p, %p, %p, %p, %p, %p: not implemented\n", request, level, flags, codepage, index, name, buffer, len, headers, count );
+    if (!is_open_handle( request )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
 BOOL WINAPI WinHttpSetCredentials( HINTERNET request, DWORD target, DWORD scheme, const WCHAR *username, const WCHAR *password, void *params )
 {
     FIXME( "%p, %lu, %#lx, %s, %p, %p: not implemented\n", request, target, scheme, debugstr_w(username), password, params );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
+    SetLastError( is_open_handle( request ) ? ERROR_CALL_NOT_IMPLEMENTED : ERROR_INVALID_HANDLE );
     return FALSE;
 }
 

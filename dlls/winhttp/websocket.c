@@ -32,36 +32,41 @@ WINE_DEFAULT_DEBUG_CHANNEL(winhttp);
 DWORD WINAPI WinHttpWebSocketClose( HINTERNET socket, USHORT status, void *reason, DWORD len )
 {
     FIXME( "%p, %u, %p, %lu: not implemented\n", socket, status, reason, len );
+    if (!is_open_handle( socket )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
 HINTERNET WINAPI WinHttpWebSocketCompleteUpgrade( HINTERNET request, DWORD_PTR context )
 {
     FIXME( "%p, %#Ix: not implemented\n", request, context );
-    SetLastError( ERROR_CALL_NOT_IMPLEMENTED );
+    SetLastError( is_open_handle( request ) ? ERROR_CALL_NOT_IMPLEMENTED : ERROR_INVALID_HANDLE );
     return NULL;
 }
 
 DWORD WINAPI WinHttpWebSocketQueryCloseStatus( HINTERNET socket, USHORT *status, void *reason, DWORD len, DWORD *ret_len )
 {
     FIXME( "%p, %p, %p, %lu, %p: not implemented\n", socket, status, reason, len, ret_len );
+    if (!is_open_handle( socket )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
 DWORD WINAPI WinHttpWebSocketReceive( HINTERNET socket, void *buf, DWORD len, DWORD *ret_len, WINHTTP_WEB_SOCKET_BUFFER_TYPE *type )
 {
     FIXME( "%p, %p, %lu, %p, %p: not implemented\n", socket, buf, len, ret_len, type );
+    if (!is_open_handle( socket )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
 DWORD WINAPI WinHttpWebSocketSend( HINTERNET socket, WINHTTP_WEB_SOCKET_BUFFER_TYPE type, void *buf, DWORD len )
 {
     FIXME( "%p, %d, %p, %lu: not implemented\n", socket, type, buf, len );
+    if (!is_open_handle( socket )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
 DWORD WINAPI WinHttpWebSocketShutdown( HINTERNET socket, USHORT status, void *reason, DWORD len )
 {
     FIXME( "%p, %u, %p, %lu: not implemented\n", socket, status, reason, len );
+    if (!is_open_handle( socket )) return ERROR_INVALID_HANDLE;
     return ERROR_CALL_NOT_IMPLEMENTED;
 }

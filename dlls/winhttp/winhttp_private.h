@@ -99,6 +99,7 @@ HINTERNET open_handle( struct object_header *obj );
 struct object_header *grab_object( HINTERNET handle );
 struct object_header *grab_object_type( HINTERNET handle, DWORD type );
 void release_object( struct object_header *obj );
+BOOL is_open_handle( HINTERNET handle );
 BOOL close_handle( HINTERNET handle );
 void send_callback( struct object_header *obj, DWORD status, void *info, DWORD len );
 

@@ -23,9 +23,10 @@
  * Usage: handles.exe [SECONDS] [-t THREADS] [-s SEED] [--lenient]
  *
  * Everything here stays within what "Concurrency in WinHTTP" allows: a handle
- * is used and closed only by the thread that made it; several threads create
- * children of the same shared session or connection at once; parents are often
- * closed before their children. What is checked:
+ * is used by one thread at a time (the one that made it, or one it was handed
+ * to); several threads create children of the same shared session or connection
+ * at once; parents are often closed before their children, and on another thread
+ * than the one closing the children. What is checked:
  *
  *  - creation, HANDLE_TYPE, CONTEXT_VALUE round trips, PARENT_HANDLE (while the
  *    parent is open), re-installing the status callback and SetTimeouts all
@@ -107,7 +108,7 @@ struct live
 
 struct counts
 {
-    LONG64 sessions, async_sessions, connects, requests, closes, uses, stale_probes, stale_accepted, tolerated, stubs;
+    LONG64 sessions, async_sessions, connects, requests, closes, uses, stale_probes, stale_accepted, tolerated, stubs, handed;
 };
 
 struct worker
@@ -135,6 +136,10 @@ static HINTERNET       shared_session[NUM_SHARED], shared_connect[NUM_SHARED];
 static HINTERNET volatile ring[RING_SIZE];
 static volatile LONG   ring_pos;
 static volatile LONG   stub_seen[32];
+#define HANDOFF_SIZE 64
+static CRITICAL_SECTION handoff_cs;
+static struct live     handoff[HANDOFF_SIZE];
+static unsigned int    handoff_count;
 
 static DWORD (WINAPI *pWinHttpQueryHeadersEx)(HINTERNET,DWORD,ULONGLONG,UINT,DWORD*,void*,void*,DWORD*,void*,DWORD*);
 static DWORD (WINAPI *pWinHttpReadDataEx)(HINTERNET,void*,DWORD,DWORD*,ULONGLONG,DWORD,void*);
@@ -608,6 +613,37 @@ static void create_one( struct worker *w, int kind )
     w->live[w->nlive++] = l;
 }
 
+/* Handing a handle to another thread is allowed (one thread uses it at a time):
+ * its parent may then be closed on one thread while it is closed on another. */
+static void give_away( struct worker *w )
+{
+    int idx;
+
+    if (!w->nlive) return;
+    idx = rnd_below( &w->rng, w->nlive );
+    EnterCriticalSection( &handoff_cs );
+    if (handoff_count < HANDOFF_SIZE)
+    {
+        handoff[handoff_count++] = w->live[idx];
+        w->live[idx] = w->live[--w->nlive];
+        w->n.handed++;
+    }
+    LeaveCriticalSection( &handoff_cs );
+}
+
+static void take_over( struct worker *w )
+{
+    if (w->nlive >= MAX_LIVE) return;
+    EnterCriticalSection( &handoff_cs );
+    if (handoff_count)
+    {
+        unsigned int idx = rnd_below( &w->rng, handoff_count );
+        w->live[w->nlive++] = handoff[idx];
+        handoff[idx] = handoff[--handoff_count];
+    }
+    LeaveCriticalSection( &handoff_cs );
+}
+
 static DWORD WINAPI worker_thread( void *arg )
 {
     struct worker *w = arg;
@@ -624,7 +660,9 @@ static DWORD WINAPI worker_thread( void *arg )
         else if (r < 24) create_one( w, KIND_CONNECT );
         else if (r < 44) create_one( w, KIND_REQUEST );
         else if (r < 70) { if (w->nlive) use_handle( w, &w->live[rnd_below( &w->rng, w->nlive )] ); }
-        else if (r < 88) { if (w->nlive) close_live( w, rnd_below( &w->rng, w->nlive ) ); }
+        else if (r < 84) { if (w->nlive) close_live( w, rnd_below( &w->rng, w->nlive ) ); }
+        else if (r < 86) give_away( w );
+        else if (r < 88) take_over( w );
         else do_stale_probe( w );
     }
     /* close what is left, in random order: parents often before children */
@@ -707,6 +745,14 @@ static void run_phase( struct worker *workers, int nthreads, DWORD ms, BOOL *clo
         WaitForSingleObject( workers[i].thread, INFINITE );
         CloseHandle( workers[i].thread );
     }
+    /* what was handed over and not taken */
+    while (handoff_count)
+    {
+        struct live *l = &handoff[--handoff_count];
+        if (!WinHttpCloseHandle( l->h ))
+            fail( "WinHttpCloseHandle(%s %p) failed: error %lu", kind_name[l->kind], l->h, GetLastError() );
+        ring_push( l->h );
+    }
     for (i = 0; i < NUM_SHARED; i++)
     {
         if (!WinHttpCloseHandle( shared_connect[i] ) || !WinHttpCloseHandle( shared_session[i] ))
@@ -762,6 +808,7 @@ int wmain( int argc, WCHAR **argv )
 
     setvbuf( stdout, NULL, _IONBF, 0 );
     InitializeCriticalSection( &print_cs );
+    InitializeCriticalSection( &handoff_cs );
     tls_pending = TlsAlloc();
     recs = calloc( NUM_RECS, sizeof(*recs) );
     workers = calloc( nthreads, sizeof(*workers) );
@@ -816,9 +863,10 @@ int wmain( int argc, WCHAR **argv )
         total.stale_accepted += workers[i].n.stale_accepted;
         total.tolerated += workers[i].n.tolerated;
         total.stubs += workers[i].n.stubs;
+        total.handed += workers[i].n.handed;
     }
-    printf( "stress-handles: created sessions=%lld (async %lld) connects=%lld requests=%lld; closed=%lld; uses=%lld\n",
-            total.sessions, total.async_sessions, total.connects, total.requests, total.closes, total.uses );
+    printf( "stress-handles: created sessions=%lld (async %lld) connects=%lld requests=%lld; closed=%lld; uses=%lld; handed to another thread=%lld\n",
+            total.sessions, total.async_sessions, total.connects, total.requests, total.closes, total.uses, total.handed );
     printf( "stress-handles: stale probes=%lld rejected=%lld accepted=%lld unimplemented=%lld\n", total.stale_probes,
             total.stale_probes - total.stale_accepted - total.stubs, total.stale_accepted, total.stubs );
     if (lenient) printf( "stress-handles: lenient: HANDLE_TYPE/PARENT_HANDLE unsupported %lld times\n", total.tolerated );

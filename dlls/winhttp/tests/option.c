@@ -240,7 +240,7 @@ static HINTERNET query_handle_( int line, HINTERNET handle, DWORD option )
  */
 static void test_invalid_options(void)
 {
-    static const DWORD options[] = { 0, 8, 9999, 0x1004, 0xffffffff };
+    static const DWORD options[] = { 0, 9999, 0x1004, 0xffffffff };
     struct handles h;
     HINTERNET handles[3];
     BYTE buffer[16];
