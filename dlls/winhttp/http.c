@@ -57,12 +57,30 @@ static struct session *request_session( struct request *request )
 /* The connection is done with: back to the pool if the exchange left it clean. */
 static void release_connection( struct request *request, BOOL reusable )
 {
-    if (!request->netconn) return;
-    if (reusable && !(request->disable_flags & WINHTTP_DISABLE_KEEP_ALIVE))
-        pool_put( request_session( request ), request->netconn );
-    else
-        netconn_close( request->netconn );
+    struct netconn *conn;
+
+    AcquireSRWLockExclusive( &request->io_lock );
+    conn = request->netconn;
     request->netconn = NULL;
+    ReleaseSRWLockExclusive( &request->io_lock );
+    if (!conn) return;
+    if (reusable && !(request->disable_flags & WINHTTP_DISABLE_KEEP_ALIVE))
+        pool_put( request_session( request ), conn );
+    else
+        netconn_close( conn );
+}
+
+/* The connection for the request, unless a close got there first. */
+static DWORD set_connection( struct request *request, struct netconn *conn )
+{
+    BOOL cancelled;
+
+    AcquireSRWLockExclusive( &request->io_lock );
+    if (!(cancelled = request->cancelled)) request->netconn = conn;
+    ReleaseSRWLockExclusive( &request->io_lock );
+    if (!cancelled) return ERROR_SUCCESS;
+    netconn_close( conn );
+    return ERROR_WINHTTP_OPERATION_CANCELLED;
 }
 
 static char *to_multibyte( const WCHAR *str, int *len )
@@ -141,15 +159,18 @@ static DWORD open_connection( struct request *request, BOOL *reused )
 {
     DWORD error;
 
-    if ((request->netconn = pool_take( request_session( request ), request->host, request->port, request->secure )))
+    struct netconn *conn;
+
+    if ((conn = pool_take( request_session( request ), request->host, request->port, request->secure )))
     {
         *reused = TRUE;
-        return ERROR_SUCCESS;
+        return set_connection( request, conn );
     }
     *reused = FALSE;
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, NULL, 0 );
-    if ((error = netconn_open( request->host, request->port, &request->timeouts, &request->netconn ))) return error;
-    request->netconn->secure = request->secure;
+    if ((error = netconn_open( request->host, request->port, &request->timeouts, &conn ))) return error;
+    conn->secure = request->secure;
+    if ((error = set_connection( request, conn ))) return error;
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, NULL, 0 );
     return ERROR_SUCCESS;
 }
@@ -170,14 +191,21 @@ static DWORD send_request( struct request *request, const void *optional, DWORD 
         FIXME( "HTTPS is not implemented yet\n" );
         return ERROR_CALL_NOT_IMPLEMENTED;
     }
+    AcquireSRWLockShared( &request->hdr.lock );
     te = find_header( &request->headers, L"Transfer-Encoding", 0 ) ?
          find_header( &request->headers, L"Transfer-Encoding", 0 )->value : NULL;
     request->chunked_upload = header_has_token( te, L"chunked" );
+    ReleaseSRWLockShared( &request->hdr.lock );
     send_length = total_len || optional_len || !wcscmp( request->verb, L"POST" ) || !wcscmp( request->verb, L"PUT" );
     if (total_len < optional_len) total_len = optional_len;
     optional_total = optional_len;
 
-    if (!(head = build_request_head( request, total_len, send_length ))) return ERROR_OUTOFMEMORY;
+    AcquireSRWLockShared( &request->hdr.lock );
+    AcquireSRWLockShared( &request_session( request )->hdr.lock );
+    head = build_request_head( request, total_len, send_length );
+    ReleaseSRWLockShared( &request_session( request )->hdr.lock );
+    ReleaseSRWLockShared( &request->hdr.lock );
+    if (!head) return ERROR_OUTOFMEMORY;
     bytes = to_multibyte( head, &head_len );
     free( head );
     if (!bytes) return ERROR_OUTOFMEMORY;
@@ -213,105 +241,12 @@ static DWORD send_request( struct request *request, const void *optional, DWORD 
 /* Makes the request ready to be sent again: the previous response and its body go. */
 static void reset_request( struct request *request )
 {
-    if (request->netconn)
-    {
-        /* an unread body would be taken for the next response: not worth draining here */
-        release_connection( request, request->state == REQUEST_RESPONSE && request->body_done && request->keep_alive );
-    }
+    /* an unread body would be taken for the next response: not worth draining here */
+    release_connection( request, request->state == REQUEST_RESPONSE && request->body_done && request->keep_alive );
+    AcquireSRWLockExclusive( &request->hdr.lock );
     free_response( request );
     request->state = REQUEST_OPEN;
-}
-
-BOOL WINAPI WinHttpSendRequest( HINTERNET handle, const WCHAR *headers, DWORD headers_len, void *optional,
-                                DWORD optional_len, DWORD total_len, DWORD_PTR context )
-{
-    struct object_header *obj;
-    struct request *request;
-    DWORD error = ERROR_SUCCESS;
-
-    TRACE( "%p, %s, %lu, %p, %lu, %lu, %#Ix\n", handle, debugstr_wn(headers, headers_len == ~0u ? -1 : (int)headers_len),
-           headers_len, optional, optional_len, total_len, context );
-
-    if (!(obj = grab_object_type( handle, WINHTTP_HANDLE_TYPE_REQUEST ))) return FALSE;
-    request = CONTAINING_RECORD( obj, struct request, hdr );
-    if (obj->flags & WINHTTP_FLAG_ASYNC)
-    {
-        FIXME( "asynchronous requests are not implemented yet\n" );
-        error = ERROR_CALL_NOT_IMPLEMENTED;
-    }
-    else if (!headers && headers_len) error = ERROR_INVALID_PARAMETER;
-    else if (!optional && optional_len) error = ERROR_INVALID_PARAMETER;
-    if (!error)
-    {
-        AcquireSRWLockExclusive( &obj->lock );
-        reset_request( request );
-        if (context) obj->context = context;
-        if (headers && headers_len)
-        {
-            if (headers_len == ~0u) headers_len = wcslen( headers );
-            error = add_request_headers( &request->headers, headers, headers_len,
-                                         WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE );
-        }
-        free( request->optional );
-        request->optional = NULL;
-        request->optional_len = request->total_len = 0;
-        if (!error && optional_len && !(request->optional = malloc( optional_len ))) error = ERROR_OUTOFMEMORY;
-        if (!error)
-        {
-            if (optional_len) memcpy( request->optional, optional, optional_len );
-            request->optional_len = optional_len;
-            request->total_len = max( total_len, optional_len );
-            error = send_request( request, optional, optional_len, total_len );
-        }
-        if (!error)
-        {
-            request->state = REQUEST_SENT;
-            send_callback( obj, WINHTTP_CALLBACK_STATUS_REQUEST_SENT, &optional_len, sizeof(optional_len) );
-        }
-        ReleaseSRWLockExclusive( &obj->lock );
-    }
-    release_object( obj );
-    SetLastError( error );
-    return !error;
-}
-
-BOOL WINAPI WinHttpWriteData( HINTERNET handle, const void *buffer, DWORD to_write, DWORD *written )
-{
-    struct object_header *obj;
-    struct request *request;
-    DWORD error = ERROR_SUCCESS;
-
-    TRACE( "%p, %p, %lu, %p\n", handle, buffer, to_write, written );
-
-    if (!(obj = grab_object_type( handle, WINHTTP_HANDLE_TYPE_REQUEST ))) return FALSE;
-    request = CONTAINING_RECORD( obj, struct request, hdr );
-    if (!buffer && to_write) error = ERROR_INVALID_PARAMETER;
-    else if (!written && !(obj->flags & WINHTTP_FLAG_ASYNC)) error = ERROR_INVALID_PARAMETER;
-    if (!error)
-    {
-        AcquireSRWLockExclusive( &obj->lock );
-        if (request->state != REQUEST_SENT || !request->netconn) error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-        else if (request->chunked_upload)
-        {
-            char size[20];
-            int len = sprintf( size, "%lx\r\n", to_write );
-            /* a zero-length write would end the body early: it sends nothing */
-            if (to_write && !(error = netconn_send( request->netconn, size, len, request->timeouts.send )) &&
-                !(error = netconn_send( request->netconn, buffer, to_write, request->timeouts.send )))
-                error = netconn_send( request->netconn, "\r\n", 2, request->timeouts.send );
-        }
-        else error = netconn_send( request->netconn, buffer, to_write, request->timeouts.send );
-        if (!error)
-        {
-            if (request->body_remaining >= to_write) request->body_remaining -= to_write;
-            else request->body_remaining = 0;
-            if (written) *written = to_write;
-        }
-        ReleaseSRWLockExclusive( &obj->lock );
-    }
-    release_object( obj );
-    SetLastError( error );
-    return !error;
+    ReleaseSRWLockExclusive( &request->hdr.lock );
 }
 
 /* More bytes into the read buffer; *got is 0 when the server closed the connection. */
@@ -521,11 +456,13 @@ static DWORD receive_response( struct request *request )
     for (;;)
     {
         if ((error = read_head( request, &head, &len ))) return error;
+        AcquireSRWLockExclusive( &request->hdr.lock );
         free_header_list( &request->response_headers );
         free( request->status_text );
         free( request->response_version );
         request->status_text = request->response_version = NULL;
         error = parse_head( request, head, len );
+        ReleaseSRWLockExclusive( &request->hdr.lock );
         free( head );
         if (error) return error;
         /* interim responses are skipped, except a protocol switch */
@@ -536,6 +473,7 @@ static DWORD receive_response( struct request *request )
 }
 
 static DWORD read_body( struct request *request, char *buffer, size_t size, size_t *read );
+static DWORD apply_redirect( struct request *request, WCHAR *host, WCHAR *path, INTERNET_PORT port, BOOL secure );
 
 static BOOL is_redirect( unsigned int status )
 {
@@ -594,7 +532,8 @@ static DWORD prepare_redirect( struct request *request, const WCHAR *location )
 {
     URL_COMPONENTS uc = { sizeof(uc) };
     WCHAR *url, *host, *path;
-    BOOL secure, same_origin;
+    BOOL secure;
+    DWORD error;
 
     if (!(url = resolve_location( request, location ))) return ERROR_OUTOFMEMORY;
     uc.dwHostNameLength = uc.dwUrlPathLength = uc.dwExtraInfoLength = ~0u;
@@ -628,7 +567,18 @@ static DWORD prepare_redirect( struct request *request, const WCHAR *location )
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_REDIRECT, url, wcslen( url ) );
     free( url );
 
-    same_origin = !_wcsicmp( host, request->host ) && uc.nPort == request->port && secure == request->secure;
+    AcquireSRWLockExclusive( &request->hdr.lock );
+    error = apply_redirect( request, host, path, uc.nPort, secure );
+    ReleaseSRWLockExclusive( &request->hdr.lock );
+    return error;
+}
+
+/* Moves the request to its new target; called with the object lock held. */
+static DWORD apply_redirect( struct request *request, WCHAR *host, WCHAR *path, INTERNET_PORT port, BOOL secure )
+{
+    BOOL same_origin;
+
+    same_origin = !_wcsicmp( host, request->host ) && port == request->port && secure == request->secure;
     if (!same_origin)
     {
         /* credentials never follow a redirect to another origin */
@@ -642,7 +592,7 @@ static DWORD prepare_redirect( struct request *request, const WCHAR *location )
     free( request->path );
     request->host = host;
     request->path = path;
-    request->port = uc.nPort;
+    request->port = port;
     request->secure = secure;
 
     /* 303 always, and 301/302 after a POST, turn into a GET without a body */
@@ -691,26 +641,6 @@ static DWORD receive_redirected_response( struct request *request )
         free_response( request );
         if ((error = send_request( request, request->optional, request->optional_len, request->total_len ))) return error;
     }
-}
-
-BOOL WINAPI WinHttpReceiveResponse( HINTERNET handle, void *reserved )
-{
-    struct object_header *obj;
-    struct request *request;
-    DWORD error;
-
-    TRACE( "%p, %p\n", handle, reserved );
-
-    if (!(obj = grab_object_type( handle, WINHTTP_HANDLE_TYPE_REQUEST ))) return FALSE;
-    request = CONTAINING_RECORD( obj, struct request, hdr );
-    AcquireSRWLockExclusive( &obj->lock );
-    if (request->state != REQUEST_SENT || !request->netconn) error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-    else if (!(error = receive_redirected_response( request ))) request->state = REQUEST_RESPONSE;
-    else release_connection( request, FALSE );
-    ReleaseSRWLockExclusive( &obj->lock );
-    release_object( obj );
-    SetLastError( error );
-    return !error;
 }
 
 /* Copies up to size body bytes into buffer; 0 bytes means the body is complete. */
@@ -830,48 +760,282 @@ static DWORD data_available( struct request *request, DWORD *available )
     }
 }
 
+
+/* The network operations of a request. One runs at a time: synchronously on the
+ * caller's thread, or, on asynchronous handles, on the request's task queue with
+ * the completion reported by callback. */
+enum operation
+{
+    OP_SEND,
+    OP_WRITE,
+    OP_RECEIVE,
+    OP_QUERY_DATA,
+    OP_READ,
+};
+
+struct operation_task
+{
+    struct task task;
+    enum operation op;
+    DWORD total_len;                /* send */
+    const void *buffer;             /* write: the application's data; read: where it goes */
+    DWORD len;
+    BOOL fill;                      /* read: fill the whole buffer */
+};
+
+static DWORD do_send( struct request *request, DWORD total_len )
+{
+    DWORD error;
+
+    if (request->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
+    if ((error = send_request( request, request->optional, request->optional_len, total_len ))) return error;
+    request->state = REQUEST_SENT;
+    send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_REQUEST_SENT, &request->optional_len, sizeof(DWORD) );
+    return ERROR_SUCCESS;
+}
+
+static DWORD do_write( struct request *request, const void *buffer, DWORD len )
+{
+    DWORD error;
+    char size[20];
+    int size_len;
+
+    if (request->state != REQUEST_SENT || !request->netconn) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    if (!request->chunked_upload) error = netconn_send( request->netconn, buffer, len, request->timeouts.send );
+    else if (!len) error = ERROR_SUCCESS;  /* a zero-length chunk would end the body early */
+    else
+    {
+        size_len = sprintf( size, "%lx\r\n", len );
+        if (!(error = netconn_send( request->netconn, size, size_len, request->timeouts.send )) &&
+            !(error = netconn_send( request->netconn, buffer, len, request->timeouts.send )))
+            error = netconn_send( request->netconn, "\r\n", 2, request->timeouts.send );
+    }
+    if (error) return error;
+    request->body_remaining -= min( request->body_remaining, len );
+    return ERROR_SUCCESS;
+}
+
+static DWORD do_receive( struct request *request )
+{
+    DWORD error;
+
+    if (request->state != REQUEST_SENT || !request->netconn) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    if ((error = receive_redirected_response( request )))
+    {
+        release_connection( request, FALSE );
+        return error;
+    }
+    AcquireSRWLockExclusive( &request->hdr.lock );
+    request->state = REQUEST_RESPONSE;
+    ReleaseSRWLockExclusive( &request->hdr.lock );
+    return ERROR_SUCCESS;
+}
+
+static DWORD do_read( struct request *request, void *buffer, DWORD len, BOOL fill, DWORD *read )
+{
+    DWORD error = ERROR_SUCCESS, total = 0;
+    size_t count;
+
+    if (request->state != REQUEST_RESPONSE) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    do
+    {
+        if ((error = read_body( request, (char *)buffer + total, len - total, &count ))) break;
+        total += count;
+    } while (fill && count && total < len);
+    *read = total;
+    return error;
+}
+
+static DWORD run_operation( struct request *request, struct operation_task *op, DWORD *result )
+{
+    DWORD error;
+
+    *result = 0;
+    if (request->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
+    switch (op->op)
+    {
+    case OP_SEND:       error = do_send( request, op->total_len ); break;
+    case OP_WRITE:      error = do_write( request, op->buffer, op->len ); *result = error ? 0 : op->len; break;
+    case OP_RECEIVE:    error = do_receive( request ); break;
+    case OP_QUERY_DATA:
+        error = request->state == REQUEST_RESPONSE ? data_available( request, result )
+                                                   : ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+        break;
+    case OP_READ:       error = do_read( request, (void *)op->buffer, op->len, op->fill, result ); break;
+    default:            error = ERROR_INVALID_PARAMETER; break;
+    }
+    /* an I/O error after a close is the close's doing */
+    if (error && request->cancelled) error = ERROR_WINHTTP_OPERATION_CANCELLED;
+    return error;
+}
+
+static void send_completion( struct request *request, struct operation_task *op, DWORD error, DWORD result )
+{
+    static const DWORD api[] = { API_SEND_REQUEST, API_WRITE_DATA, API_RECEIVE_RESPONSE, API_QUERY_DATA_AVAILABLE,
+                                 API_READ_DATA };
+    struct object_header *obj = &request->hdr;
+
+    if (error)
+    {
+        WINHTTP_ASYNC_RESULT async_result = { api[op->op], error };
+        send_callback( obj, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, &async_result, sizeof(async_result) );
+        return;
+    }
+    switch (op->op)
+    {
+    case OP_SEND:       send_callback( obj, WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, NULL, 0 ); break;
+    case OP_WRITE:      send_callback( obj, WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE, &result, sizeof(result) ); break;
+    case OP_RECEIVE:    send_callback( obj, WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE, NULL, 0 ); break;
+    case OP_QUERY_DATA: send_callback( obj, WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE, &result, sizeof(result) ); break;
+    case OP_READ:       send_callback( obj, WINHTTP_CALLBACK_STATUS_READ_COMPLETE, (void *)op->buffer, result ); break;
+    }
+}
+
+static void run_operation_task( struct task *task )
+{
+    struct operation_task *op = CONTAINING_RECORD( task, struct operation_task, task );
+    struct request *request = CONTAINING_RECORD( task->obj, struct request, hdr );
+    DWORD error, result;
+
+    error = run_operation( request, op, &result );
+    /* the next operation may start from inside the completion callback */
+    InterlockedExchange( &request->busy, 0 );
+    send_completion( request, op, error, result );
+}
+
+/* Starts an operation: at once on synchronous handles, queued on asynchronous ones.
+ * Returns the error to report from the API call itself. */
+static DWORD start_operation( struct request *request, struct operation_task *op, DWORD *result )
+{
+    struct operation_task *task;
+    DWORD error;
+
+    if (InterlockedCompareExchange( &request->busy, 1, 0 )) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    if (!(request->hdr.flags & WINHTTP_FLAG_ASYNC))
+    {
+        error = run_operation( request, op, result );
+        InterlockedExchange( &request->busy, 0 );
+        return error;
+    }
+    if (!(task = malloc( sizeof(*task) )))
+    {
+        InterlockedExchange( &request->busy, 0 );
+        return ERROR_OUTOFMEMORY;
+    }
+    *task = *op;
+    task->task.obj = &request->hdr;
+    task->task.run = run_operation_task;
+    InterlockedIncrement( &request->hdr.refs );
+    return queue_task( &request->queue, &task->task );
+}
+
+static struct request *grab_request( HINTERNET handle )
+{
+    struct object_header *obj = grab_object_type( handle, WINHTTP_HANDLE_TYPE_REQUEST );
+    return obj ? CONTAINING_RECORD( obj, struct request, hdr ) : NULL;
+}
+
+BOOL WINAPI WinHttpSendRequest( HINTERNET handle, const WCHAR *headers, DWORD headers_len, void *optional,
+                                DWORD optional_len, DWORD total_len, DWORD_PTR context )
+{
+    struct operation_task op = { .op = OP_SEND, .total_len = max( total_len, optional_len ) };
+    struct request *request;
+    DWORD error = ERROR_SUCCESS, result;
+
+    TRACE( "%p, %s, %lu, %p, %lu, %lu, %#Ix\n", handle, debugstr_wn(headers, headers_len == ~0u ? -1 : (int)headers_len),
+           headers_len, optional, optional_len, total_len, context );
+
+    if (!(request = grab_request( handle ))) return FALSE;
+    if (!optional && optional_len) error = ERROR_INVALID_PARAMETER;
+    else if (request->busy) error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    else
+    {
+        /* the previous exchange ends here; the new request's data is kept for a redirect's resend */
+        reset_request( request );
+        AcquireSRWLockExclusive( &request->hdr.lock );
+        if (context) request->hdr.context = context;
+        if (headers && headers_len)
+            error = add_request_headers( &request->headers, headers, headers_len == ~0u ? wcslen( headers ) : headers_len,
+                                         WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE );
+        free( request->optional );
+        request->optional = NULL;
+        request->optional_len = request->total_len = 0;
+        if (!error && optional_len && !(request->optional = malloc( optional_len ))) error = ERROR_OUTOFMEMORY;
+        if (!error)
+        {
+            if (optional_len) memcpy( request->optional, optional, optional_len );
+            request->optional_len = optional_len;
+            request->total_len = op.total_len;
+        }
+        ReleaseSRWLockExclusive( &request->hdr.lock );
+        if (!error) error = start_operation( request, &op, &result );
+    }
+    release_object( &request->hdr );
+    SetLastError( error );
+    return !error;
+}
+
+BOOL WINAPI WinHttpWriteData( HINTERNET handle, const void *buffer, DWORD to_write, DWORD *written )
+{
+    struct operation_task op = { .op = OP_WRITE, .buffer = buffer, .len = to_write };
+    struct request *request;
+    DWORD error, result = 0;
+
+    TRACE( "%p, %p, %lu, %p\n", handle, buffer, to_write, written );
+
+    if (!(request = grab_request( handle ))) return FALSE;
+    if (!buffer && to_write) error = ERROR_INVALID_PARAMETER;
+    else if (!written && !(request->hdr.flags & WINHTTP_FLAG_ASYNC)) error = ERROR_INVALID_PARAMETER;
+    else if (!(error = start_operation( request, &op, &result )) && written &&
+             !(request->hdr.flags & WINHTTP_FLAG_ASYNC))
+        *written = result;
+    release_object( &request->hdr );
+    SetLastError( error );
+    return !error;
+}
+
+BOOL WINAPI WinHttpReceiveResponse( HINTERNET handle, void *reserved )
+{
+    struct operation_task op = { .op = OP_RECEIVE };
+    struct request *request;
+    DWORD error, result;
+
+    TRACE( "%p, %p\n", handle, reserved );
+
+    if (!(request = grab_request( handle ))) return FALSE;
+    error = start_operation( request, &op, &result );
+    release_object( &request->hdr );
+    SetLastError( error );
+    return !error;
+}
+
 BOOL WINAPI WinHttpQueryDataAvailable( HINTERNET handle, DWORD *available )
 {
-    struct object_header *obj;
+    struct operation_task op = { .op = OP_QUERY_DATA };
     struct request *request;
-    DWORD error, count = 0;
+    DWORD error, result = 0;
 
     TRACE( "%p, %p\n", handle, available );
 
-    if (!(obj = grab_object_type( handle, WINHTTP_HANDLE_TYPE_REQUEST ))) return FALSE;
-    request = CONTAINING_RECORD( obj, struct request, hdr );
-    AcquireSRWLockExclusive( &obj->lock );
-    if (request->state != REQUEST_RESPONSE) error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-    else if (!(error = data_available( request, &count )) && available) *available = count;
-    ReleaseSRWLockExclusive( &obj->lock );
-    release_object( obj );
+    if (!(request = grab_request( handle ))) return FALSE;
+    if (!(error = start_operation( request, &op, &result )) && available && !(request->hdr.flags & WINHTTP_FLAG_ASYNC))
+        *available = result;
+    release_object( &request->hdr );
     SetLastError( error );
     return !error;
 }
 
 static DWORD read_data( HINTERNET handle, void *buffer, DWORD to_read, DWORD *read, BOOL fill )
 {
-    struct object_header *obj;
+    struct operation_task op = { .op = OP_READ, .buffer = buffer, .len = to_read, .fill = fill };
     struct request *request;
-    DWORD error = ERROR_SUCCESS, total = 0;
-    size_t count;
+    DWORD error, result = 0;
 
-    if (!(obj = grab_object_type( handle, WINHTTP_HANDLE_TYPE_REQUEST ))) return GetLastError();
-    request = CONTAINING_RECORD( obj, struct request, hdr );
-    AcquireSRWLockExclusive( &obj->lock );
-    if (request->state != REQUEST_RESPONSE) error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-    else if (!buffer && to_read) error = ERROR_INVALID_PARAMETER;
-    else
-    {
-        do
-        {
-            if ((error = read_body( request, (char *)buffer + total, to_read - total, &count ))) break;
-            total += count;
-        } while (fill && count && total < to_read);
-    }
-    if (!error && read) *read = total;
-    ReleaseSRWLockExclusive( &obj->lock );
-    release_object( obj );
+    if (!(request = grab_request( handle ))) return GetLastError();
+    if (!buffer && to_read) error = ERROR_INVALID_PARAMETER;
+    else if (!(error = start_operation( request, &op, &result )) && read && !(request->hdr.flags & WINHTTP_FLAG_ASYNC))
+        *read = result;
+    release_object( &request->hdr );
     return error;
 }
 
@@ -893,4 +1057,13 @@ DWORD WINAPI WinHttpReadDataEx( HINTERNET handle, void *buffer, DWORD to_read, D
 
     if ((flags & ~WINHTTP_READ_DATA_EX_FLAG_FILL_BUFFER) || property_len || property) return ERROR_INVALID_PARAMETER;
     return read_data( handle, buffer, to_read, read, flags & WINHTTP_READ_DATA_EX_FLAG_FILL_BUFFER );
+}
+
+/* WinHttpCloseHandle on a request: a blocked operation is woken with its socket shut. */
+void cancel_request( struct request *request )
+{
+    AcquireSRWLockExclusive( &request->io_lock );
+    request->cancelled = TRUE;
+    if (request->netconn) netconn_cancel( request->netconn );
+    ReleaseSRWLockExclusive( &request->io_lock );
 }

@@ -188,3 +188,9 @@ BOOL netconn_is_alive( struct netconn *conn )
     /* readable means closed, or bytes nobody asked for: either way not reusable */
     return select( 0, &set, NULL, NULL, &tv ) == 0;
 }
+
+/* Wakes whatever waits on the connection: the request it serves is being closed. */
+void netconn_cancel( struct netconn *conn )
+{
+    shutdown( conn->socket, SD_BOTH );
+}

@@ -205,10 +205,15 @@ static DWORD request_set_option( struct object_header *hdr, DWORD option, void *
     return ERROR_SUCCESS;
 }
 
+static void request_close( struct object_header *hdr )
+{
+    cancel_request( CONTAINING_RECORD( hdr, struct request, hdr ) );
+}
+
 static const struct object_vtbl request_vtbl =
 {
     request_destroy,
-    NULL,
+    request_close,
     request_query_option,
     request_set_option,
 };
@@ -256,6 +261,8 @@ HINTERNET WINAPI WinHttpOpenRequest( HINTERNET handle, const WCHAR *verb, const 
         return NULL;
     }
     init_object( &request->hdr, WINHTTP_HANDLE_TYPE_REQUEST, &request_vtbl, obj );
+    InitializeSRWLock( &request->io_lock );
+    InitializeSRWLock( &request->queue.lock );
     release_object( obj );  /* the request holds its own reference on the connect */
     request->connect = CONTAINING_RECORD( obj, struct connect, hdr );
     session = request->connect->session;

@@ -92,6 +92,23 @@ struct object_header
     DWORD notify_mask;
 };
 
+/* task.c */
+struct task
+{
+    struct task *next;
+    struct object_header *obj;      /* referenced while the task exists */
+    void (*run)( struct task *task );
+};
+
+struct task_queue
+{
+    SRWLOCK lock;
+    struct task *head, *tail;
+    BOOL running;                   /* a worker is draining the queue */
+};
+
+DWORD queue_task( struct task_queue *queue, struct task *task );
+
 /* handle.c */
 void init_object( struct object_header *obj, DWORD type, const struct object_vtbl *vtbl,
                   struct object_header *parent );
@@ -174,6 +191,10 @@ struct request
     struct object_header hdr;
     struct connect *connect;
     enum request_state state;
+    LONG busy;                          /* a network operation is in progress or queued */
+    struct task_queue queue;
+    SRWLOCK io_lock;                    /* guards netconn against a close from another thread */
+    BOOL cancelled;                     /* WinHttpCloseHandle was called */
     WCHAR *host;                        /* the target: the connect's server until a redirect */
     INTERNET_PORT port;
     BOOL secure;
@@ -248,6 +269,7 @@ void netconn_close( struct netconn *conn );
 DWORD netconn_send( struct netconn *conn, const void *data, size_t len, int timeout );
 DWORD netconn_recv( struct netconn *conn, void *buffer, size_t len, int timeout, size_t *received );
 BOOL netconn_is_alive( struct netconn *conn );
+void netconn_cancel( struct netconn *conn );
 
 /* headers.c */
 void free_header_list( struct header_list *list );
@@ -256,11 +278,32 @@ DWORD add_header( struct header_list *list, const WCHAR *field, size_t field_len
 DWORD add_request_headers( struct header_list *list, const WCHAR *headers, size_t len, DWORD flags );
 const struct header *find_header( const struct header_list *list, const WCHAR *field, unsigned int index );
 
+/* cookies.c: a session's cookie jar, RFC 6265; safe to use from several threads */
+struct cookie_jar;
+struct cookie_jar *cookie_jar_create( void );
+void cookie_jar_free( struct cookie_jar *jar );
+/* Stores what one Set-Cookie value received from host, for a request to path, says. */
+void cookie_jar_store( struct cookie_jar *jar, const WCHAR *host, const WCHAR *path, BOOL secure,
+                       const WCHAR *set_cookie );
+/* The Cookie header value for a request ("a=1; b=2"), or NULL when none applies; free() it. */
+WCHAR *cookie_jar_header( struct cookie_jar *jar, const WCHAR *host, const WCHAR *path, BOOL secure );
+
+/* decompress.c: Content-Encoding gzip and deflate through zlib, one stream at a time */
+struct decompressor;
+/* NULL when the encoding is not one we decode (or on allocation failure: check the encoding) */
+struct decompressor *decompressor_create( const WCHAR *content_encoding );
+/* Inflates in[0..in_len) into out[0..out_len); *finished once the stream has ended.
+ * ERROR_WINHTTP_INVALID_SERVER_RESPONSE for corrupt data. */
+DWORD decompressor_run( struct decompressor *d, const void *in, size_t in_len, size_t *consumed,
+                        void *out, size_t out_len, size_t *produced, BOOL *finished );
+void decompressor_free( struct decompressor *d );
+
 /* time.c */
 BOOL parse_http_time( const WCHAR *string, SYSTEMTIME *time );
 
 /* http.c */
 void free_response( struct request *request );
+void cancel_request( struct request *request );
 
 /* session.c */
 extern const struct timeouts default_timeouts;

@@ -1,0 +1,3 @@
+/* placeholder: being written */
+#include <windows.h>
+int wmain( int argc, WCHAR **argv ) { return 0; }
