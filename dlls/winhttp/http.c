@@ -65,9 +65,13 @@ static void release_connection( struct request *request, BOOL reusable )
     ReleaseSRWLockExclusive( &request->io_lock );
     if (!conn) return;
     if (reusable && !(request->disable_flags & WINHTTP_DISABLE_KEEP_ALIVE))
+    {
         pool_put( request_session( request ), conn );
-    else
-        netconn_close( conn );
+        return;
+    }
+    send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CLOSING_CONNECTION, NULL, 0 );
+    netconn_close( conn );
+    send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CONNECTION_CLOSED, NULL, 0 );
 }
 
 /* The connection for the request, unless a close got there first. */
@@ -155,11 +159,13 @@ static WCHAR *build_request_head( struct request *request, ULONGLONG content_len
     return head;
 }
 
+/* A pooled connection, or a new one with the notifications Windows sends on the way. */
 static DWORD open_connection( struct request *request, BOOL *reused )
 {
-    DWORD error;
-
+    struct addresses *addresses;
     struct netconn *conn;
+    WCHAR address[64];
+    DWORD error;
 
     if ((conn = pool_take( request_session( request ), request->host, request->port, request->secure )))
     {
@@ -167,11 +173,18 @@ static DWORD open_connection( struct request *request, BOOL *reused )
         return set_connection( request, conn );
     }
     *reused = FALSE;
-    send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, NULL, 0 );
-    if ((error = netconn_open( request->host, request->port, &request->timeouts, &conn ))) return error;
+    send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, request->host, wcslen( request->host ) + 1 );
+    if ((error = netconn_resolve( request->host, request->port, &addresses ))) return error;
+    netconn_address_string( addresses, address, ARRAY_SIZE(address) );
+    send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, address, wcslen( address ) + 1 );
+    send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, address, wcslen( address ) + 1 );
+    error = netconn_connect( request->host, request->port, addresses, request->timeouts.connect, &conn,
+                             address, ARRAY_SIZE(address) );
+    netconn_free_addresses( addresses );
+    if (error) return error;
     conn->secure = request->secure;
     if ((error = set_connection( request, conn ))) return error;
-    send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, NULL, 0 );
+    send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, address, wcslen( address ) + 1 );
     return ERROR_SUCCESS;
 }
 
@@ -235,6 +248,7 @@ static DWORD send_request( struct request *request, const void *optional, DWORD 
     if (error) return error;
 
     request->body_remaining = total_len - optional_total;
+    request->bytes_sent = head_len + optional_len;
     return ERROR_SUCCESS;
 }
 
@@ -468,7 +482,10 @@ static DWORD receive_response( struct request *request )
         /* interim responses are skipped, except a protocol switch */
         if (request->status_code >= 200 || request->status_code == 101) break;
     }
-    send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED, &len, sizeof(DWORD) );
+    {
+        DWORD received = len;
+        send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED, &received, sizeof(received) );
+    }
     return setup_body( request );
 }
 
@@ -790,7 +807,7 @@ static DWORD do_send( struct request *request, DWORD total_len )
     if (request->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
     if ((error = send_request( request, request->optional, request->optional_len, total_len ))) return error;
     request->state = REQUEST_SENT;
-    send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_REQUEST_SENT, &request->optional_len, sizeof(DWORD) );
+    send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_REQUEST_SENT, &request->bytes_sent, sizeof(DWORD) );
     return ERROR_SUCCESS;
 }
 

@@ -95,14 +95,12 @@ static SOCKET connect_address( const ADDRINFOW *ai, int timeout, DWORD *error )
     return s;
 }
 
-/* Resolves host and connects to the first address that answers, trying each in turn. */
-DWORD netconn_open( const WCHAR *host, INTERNET_PORT port, const struct timeouts *timeouts, struct netconn **ret )
+/* Resolves host; the list is freed with netconn_free_addresses. */
+DWORD netconn_resolve( const WCHAR *host, INTERNET_PORT port, struct addresses **ret )
 {
-    ADDRINFOW hints = { 0 }, *list, *ai;
+    ADDRINFOW hints = { 0 }, *list;
     WCHAR service[8], *name, *end;
-    struct netconn *conn;
-    DWORD error = ERROR_WINHTTP_CANNOT_CONNECT;
-    SOCKET s = INVALID_SOCKET;
+    int err;
 
     if (!InitOnceExecuteOnce( &winsock_once, init_winsock, NULL, NULL )) return ERROR_WINHTTP_INTERNAL_ERROR;
 
@@ -116,25 +114,52 @@ DWORD netconn_open( const WCHAR *host, INTERNET_PORT port, const struct timeouts
     swprintf( service, ARRAY_SIZE(service), L"%u", port );
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_protocol = IPPROTO_TCP;
-    if (GetAddrInfoW( name, service, &hints, &list ))
-    {
-        free( name );
-        return ERROR_WINHTTP_NAME_NOT_RESOLVED;
-    }
+    err = GetAddrInfoW( name, service, &hints, &list );
     free( name );
-    for (ai = list; ai && s == INVALID_SOCKET; ai = ai->ai_next)
-        s = connect_address( ai, timeouts->connect, &error );
-    FreeAddrInfoW( list );
+    if (err) return ERROR_WINHTTP_NAME_NOT_RESOLVED;
+    *ret = (struct addresses *)list;
+    return ERROR_SUCCESS;
+}
+
+void netconn_free_addresses( struct addresses *addresses )
+{
+    if (addresses) FreeAddrInfoW( (ADDRINFOW *)addresses );
+}
+
+/* The numeric form of the first address, for the status callbacks. */
+void netconn_address_string( const struct addresses *addresses, WCHAR *buffer, DWORD len )
+{
+    const ADDRINFOW *ai = (const ADDRINFOW *)addresses;
+
+    buffer[0] = 0;
+    if (ai) GetNameInfoW( ai->ai_addr, ai->ai_addrlen, buffer, len, NULL, 0, NI_NUMERICHOST );
+}
+
+/* Connects to the first address that answers, trying each in turn; *address says which. */
+DWORD netconn_connect( const WCHAR *host, INTERNET_PORT port, const struct addresses *addresses, int timeout,
+                       struct netconn **ret, WCHAR *address, DWORD address_len )
+{
+    const ADDRINFOW *ai;
+    struct netconn *conn;
+    DWORD error = ERROR_WINHTTP_CANNOT_CONNECT;
+    SOCKET s = INVALID_SOCKET;
+
+    for (ai = (const ADDRINFOW *)addresses; ai && s == INVALID_SOCKET; ai = ai->ai_next)
+    {
+        s = connect_address( ai, timeout, &error );
+        if (s != INVALID_SOCKET && address)
+            GetNameInfoW( ai->ai_addr, ai->ai_addrlen, address, address_len, NULL, 0, NI_NUMERICHOST );
+    }
     if (s == INVALID_SOCKET) return error;
 
-    if (!(conn = calloc( 1, sizeof(*conn) )))
+    if (!(conn = calloc( 1, sizeof(*conn) )) || !(conn->host = strdupW( host )))
     {
+        free( conn );
         closesocket( s );
         return ERROR_OUTOFMEMORY;
     }
     conn->socket = s;
     conn->port = port;
-    conn->host = strdupW( host );
     *ret = conn;
     return ERROR_SUCCESS;
 }

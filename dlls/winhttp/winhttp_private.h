@@ -209,6 +209,7 @@ struct request
     WCHAR *raw_response;                /* status line and headers, CRLF-separated */
     struct netconn *netconn;
     ULONGLONG body_remaining;           /* Content-Length bytes left to write */
+    DWORD bytes_sent;                   /* of the head and data, for REQUEST_SENT */
     BOOL chunked_upload;
     /* the response body */
     char *read_buf;
@@ -264,7 +265,12 @@ struct netconn
     ULONGLONG idle_since;       /* GetTickCount64() when it went back to the pool */
 };
 
-DWORD netconn_open( const WCHAR *host, INTERNET_PORT port, const struct timeouts *timeouts, struct netconn **conn );
+struct addresses;
+DWORD netconn_resolve( const WCHAR *host, INTERNET_PORT port, struct addresses **addresses );
+void netconn_free_addresses( struct addresses *addresses );
+void netconn_address_string( const struct addresses *addresses, WCHAR *buffer, DWORD len );
+DWORD netconn_connect( const WCHAR *host, INTERNET_PORT port, const struct addresses *addresses, int timeout,
+                       struct netconn **conn, WCHAR *address, DWORD address_len );
 void netconn_close( struct netconn *conn );
 DWORD netconn_send( struct netconn *conn, const void *data, size_t len, int timeout );
 DWORD netconn_recv( struct netconn *conn, void *buffer, size_t len, int timeout, size_t *received );
