@@ -32,7 +32,8 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(winhttp);
 
-#define READ_BUFFER_SIZE  16384
+#define READ_BUFFER_SIZE  16384     /* for heads and small bodies */
+#define BODY_BUFFER_SIZE  (1 << 20)  /* large bodies: one socket call per megabyte, not per read */
 #define MAX_HEADER_COUNT  4096
 
 void free_response( struct request *request )
@@ -264,12 +265,15 @@ static void reset_request( struct request *request )
 }
 
 /* More bytes into the read buffer; *got is 0 when the server closed the connection. */
-static DWORD fill_read_buffer( struct request *request, int timeout, size_t *got )
+static DWORD fill_read_buffer( struct request *request, int timeout, size_t limit, size_t *got )
 {
     DWORD error;
 
-    if (!request->read_buf && !(request->read_buf = malloc( READ_BUFFER_SIZE ))) return ERROR_OUTOFMEMORY;
-    request->read_size = READ_BUFFER_SIZE;
+    if (!request->read_buf)
+    {
+        if (!(request->read_buf = malloc( READ_BUFFER_SIZE ))) return ERROR_OUTOFMEMORY;
+        request->read_size = READ_BUFFER_SIZE;
+    }
     if (request->read_pos == request->read_end) request->read_pos = request->read_end = 0;
     else if (request->read_end == request->read_size)
     {
@@ -278,11 +282,27 @@ static DWORD fill_read_buffer( struct request *request, int timeout, size_t *got
         request->read_pos = 0;
     }
     if (request->read_end == request->read_size) return ERROR_WINHTTP_HEADER_SIZE_OVERFLOW;
-    if ((error = netconn_recv( request->netconn, request->read_buf + request->read_end,
-                               request->read_size - request->read_end, timeout, got )))
+    if (limit > request->read_size - request->read_end) limit = request->read_size - request->read_end;
+    if ((error = netconn_recv( request->netconn, request->read_buf + request->read_end, limit, timeout, got )))
         return error;
     request->read_end += *got;
     return ERROR_SUCCESS;
+}
+
+/* A body worth a big buffer gets one; it goes again when the body is done. */
+static void use_body_buffer( struct request *request, BOOL large )
+{
+    size_t size = large ? BODY_BUFFER_SIZE : READ_BUFFER_SIZE, pending = request->read_end - request->read_pos;
+    char *buffer;
+
+    if (request->read_buf && request->read_size == size) return;
+    if (pending > size || !(buffer = malloc( size ))) return;
+    if (pending) memcpy( buffer, request->read_buf + request->read_pos, pending );
+    free( request->read_buf );
+    request->read_buf = buffer;
+    request->read_size = size;
+    request->read_pos = 0;
+    request->read_end = pending;
 }
 
 static WCHAR *to_wide( const char *str, size_t len )
@@ -329,7 +349,7 @@ static DWORD read_head( struct request *request, char **ret_head, size_t *ret_le
         used += take;
         request->read_pos = request->read_end;
         if (used > request->max_response_header_size) error = ERROR_WINHTTP_HEADER_SIZE_OVERFLOW;
-        else if ((error = fill_read_buffer( request, request->timeouts.receive_response, &got ))) ;
+        else if ((error = fill_read_buffer( request, request->timeouts.receive_response, ~(size_t)0, &got ))) ;
         else if (!got) error = used ? ERROR_WINHTTP_INVALID_SERVER_RESPONSE : ERROR_WINHTTP_CONNECTION_ERROR;
         if (error)
         {
@@ -704,7 +724,7 @@ static DWORD read_body( struct request *request, char *buffer, size_t size, size
                 memcpy( buffer, request->read_buf + request->read_pos, count );
                 request->read_pos += count;
             }
-            else
+            else if (size >= BODY_BUFFER_SIZE || left <= size)
             {
                 /* nothing buffered: straight into the caller's buffer, one socket call */
                 if ((error = netconn_recv( request->netconn, buffer, size, request->timeouts.receive, &count )))
@@ -716,16 +736,34 @@ static DWORD read_body( struct request *request, char *buffer, size_t size, size
                     break;
                 }
             }
+            else
+            {
+                /* a small read of a large body: fetch a megabyte and serve the next reads from it */
+                use_body_buffer( request, TRUE );
+                if ((error = fill_read_buffer( request, request->timeouts.receive, left, &got ))) return error;
+                if (!got)
+                {
+                    if (!request->body_to_close) return ERROR_WINHTTP_CONNECTION_ERROR;  /* truncated */
+                    request->body_done = TRUE;
+                    break;
+                }
+                continue;
+            }
             request->content_read += count;
             if (!request->body_to_close && request->content_read == request->content_length) request->body_done = TRUE;
             *read = count;
             break;
         }
         /* chunked framing needs more bytes */
-        if ((error = fill_read_buffer( request, request->timeouts.receive, &got ))) return error;
+        use_body_buffer( request, TRUE );
+        if ((error = fill_read_buffer( request, request->timeouts.receive, ~(size_t)0, &got ))) return error;
         if (!got) return ERROR_WINHTTP_CONNECTION_ERROR;
     }
-    if (request->body_done) release_connection( request, request->keep_alive );
+    if (request->body_done)
+    {
+        release_connection( request, request->keep_alive );
+        use_body_buffer( request, FALSE );
+    }
     return ERROR_SUCCESS;
 }
 
@@ -767,7 +805,7 @@ static DWORD data_available( struct request *request, DWORD *available )
             *available = (DWORD)min( avail, left );
             return ERROR_SUCCESS;
         }
-        if ((error = fill_read_buffer( request, request->timeouts.receive, &got ))) return error;
+        if ((error = fill_read_buffer( request, request->timeouts.receive, ~(size_t)0, &got ))) return error;
         if (!got)
         {
             if (!request->body_to_close) return ERROR_WINHTTP_CONNECTION_ERROR;

@@ -160,6 +160,7 @@ DWORD netconn_connect( const WCHAR *host, INTERNET_PORT port, const struct addre
     }
     conn->socket = s;
     conn->port = port;
+    conn->send_timeout = conn->recv_timeout = 0;  /* the socket's own default: none */
     *ret = conn;
     return ERROR_SUCCESS;
 }
@@ -172,17 +173,32 @@ void netconn_close( struct netconn *conn )
     free( conn );
 }
 
+/* SO_SNDTIMEO / SO_RCVTIMEO instead of a select before each call: under Wine every
+ * socket call is a trip to the server, so one call per send or receive is the aim. */
+static void set_timeout( struct netconn *conn, int option, int *current, int timeout )
+{
+    DWORD value = timeout > 0 ? timeout : 0;
+
+    if (*current == (int)value) return;
+    setsockopt( conn->socket, SOL_SOCKET, option, (const char *)&value, sizeof(value) );
+    *current = value;
+}
+
+static DWORD socket_error( void )
+{
+    return WSAGetLastError() == WSAETIMEDOUT ? ERROR_WINHTTP_TIMEOUT : ERROR_WINHTTP_CONNECTION_ERROR;
+}
+
 DWORD netconn_send( struct netconn *conn, const void *data, size_t len, int timeout )
 {
     const char *p = data;
 
+    set_timeout( conn, SO_SNDTIMEO, &conn->send_timeout, timeout );
     while (len)
     {
-        int chunk = len > 0x40000000 ? 0x40000000 : (int)len, sent, err;
+        int chunk = len > 0x40000000 ? 0x40000000 : (int)len, sent;
 
-        if ((err = wait_socket( conn->socket, TRUE, timeout )))
-            return err == WSAETIMEDOUT ? ERROR_WINHTTP_TIMEOUT : ERROR_WINHTTP_CONNECTION_ERROR;
-        if ((sent = send( conn->socket, p, chunk, 0 )) <= 0) return ERROR_WINHTTP_CONNECTION_ERROR;
+        if ((sent = send( conn->socket, p, chunk, 0 )) <= 0) return socket_error();
         p += sent;
         len -= sent;
     }
@@ -192,12 +208,11 @@ DWORD netconn_send( struct netconn *conn, const void *data, size_t len, int time
 /* Receives at most len bytes; *received is 0 when the peer closed the connection. */
 DWORD netconn_recv( struct netconn *conn, void *buffer, size_t len, int timeout, size_t *received )
 {
-    int ret, err;
+    int ret;
 
     if (len > 0x40000000) len = 0x40000000;
-    if ((err = wait_socket( conn->socket, FALSE, timeout )))
-        return err == WSAETIMEDOUT ? ERROR_WINHTTP_TIMEOUT : ERROR_WINHTTP_CONNECTION_ERROR;
-    if ((ret = recv( conn->socket, buffer, (int)len, 0 )) < 0) return ERROR_WINHTTP_CONNECTION_ERROR;
+    set_timeout( conn, SO_RCVTIMEO, &conn->recv_timeout, timeout );
+    if ((ret = recv( conn->socket, buffer, (int)len, 0 )) < 0) return socket_error();
     *received = ret;
     return ERROR_SUCCESS;
 }

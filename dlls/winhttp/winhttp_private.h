@@ -262,6 +262,8 @@ struct netconn
     WCHAR *host;
     INTERNET_PORT port;
     BOOL secure;
+    int send_timeout;           /* what the socket is set to, in ms; 0 for none */
+    int recv_timeout;
     ULONGLONG idle_since;       /* GetTickCount64() when it went back to the pool */
 };
 

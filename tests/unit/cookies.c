@@ -36,7 +36,7 @@ static const char *dbgstr( const WCHAR *str, size_t len )
 
     if (!str) return "(null)";
     buf[j++] = '"';
-    for (i = 0; i < len && j < sizeof(buf) - 8; i++)
+    for (i = 0; i < len && j < sizeof(buffers[0]) - 8; i++)
     {
         if (str[i] >= 0x20 && str[i] < 0x7f) buf[j++] = str[i];
         else j += sprintf( buf + j, "\\x%02x", (unsigned int)str[i] & 0xffff );

@@ -871,6 +871,7 @@ static void test_hostile_arguments( void )
     garbage[4] = (HINTERNET)~(ULONG_PTR)0;
     for (i = 0; i < (winetest_platform_is_wine ? ARRAY_SIZE(garbage) : 1); i++)
     {
+        if (garbage[i] == ses || garbage[i] == con || garbage[i] == req) continue;  /* small handle values */
         winetest_push_context( "value %p", garbage[i] );
         size = sizeof(value);
         expect_false( WinHttpQueryOption( garbage[i], WINHTTP_OPTION_HANDLE_TYPE, &value, &size ), ERROR_INVALID_HANDLE );
@@ -2246,6 +2247,7 @@ static void test_rule_request_operations( void )
         SetLastError( 0xdeadbeef );
         ret = WinHttpSendRequest( req, NULL, 0, NULL, 0, 0, 0x0b5 );
         err = GetLastError();
+        trace( "second operation refused with %lu\n", err );
         ok( !ret, "WinHttpSendRequest was accepted while a receive is pending\n" );
         ok( ret || err == ERROR_WINHTTP_INCORRECT_HANDLE_STATE || err == ERROR_INVALID_OPERATION,
             "WinHttpSendRequest: error %lu\n", err );
@@ -2307,7 +2309,9 @@ static void test_rule_websocket_creation( void )
     {
         ok( !args[i].socket, "thread %u: got a WebSocket %p from a request that was not upgraded\n", i, args[i].socket );
         if (args[i].socket) WinHttpCloseHandle( args[i].socket );
-        ok( args[i].error != ERROR_SUCCESS && args[i].error != 0xdeadbeef, "thread %u: error %lu\n", i, args[i].error );
+        /* [unsure] Wine's implementation says ERROR_WINHTTP_INCORRECT_HANDLE_STATE */
+        ok( args[i].error == ERROR_WINHTTP_INCORRECT_HANDLE_STATE || args[i].error == ERROR_INVALID_OPERATION,
+            "thread %u: error %lu\n", i, args[i].error );
         ok( args[i].error == args[0].error, "thread %u: error %lu, thread 0 got %lu\n", i, args[i].error, args[0].error );
     }
     check_handle_type( req, WINHTTP_HANDLE_TYPE_REQUEST );
