@@ -47,7 +47,9 @@ WINE_DEFAULT_DEBUG_CHANNEL(winhttp);
  * the zlib header in the first two bytes. "gzip" also takes a zlib stream
  * (zlib's automatic header detection), and gzip members that follow one
  * another are inflated as one body, as gunzip does. Bytes after the end of
- * the stream that do not start a gzip member are ignored, as browsers do.
+ * the stream that do not start a gzip member are ignored, with all that
+ * follows them, as browsers do. Both decisions need two bytes: a lone first
+ * byte is held back, so the result never depends on how the input is cut.
  */
 
 enum coding
@@ -62,7 +64,8 @@ struct decompressor
     enum coding coding;
     BOOL started;               /* inflateInit2 done; deflate waits for its first two bytes */
     BOOL finished;              /* the stream, or the last gzip member so far, has ended */
-    unsigned char first;        /* deflate: a lone first byte, held until the second comes */
+    BOOL trailing;              /* what came after the end was no gzip member: ignore the rest */
+    unsigned char first;        /* a lone first byte of a stream or member, held until the second comes */
     BOOL have_first;
 };
 
@@ -129,15 +132,6 @@ static DWORD start_deflate( struct decompressor *d, unsigned char first, unsigne
     return ERROR_SUCCESS;
 }
 
-/* A gzip member may follow the one that ended; anything else is ignored. */
-static BOOL next_member( struct decompressor *d, const unsigned char *in, size_t len )
-{
-    if (d->coding != CODING_GZIP || in[0] != 0x1f || (len > 1 && in[1] != 0x8b)) return FALSE;
-    if (inflateReset( &d->stream ) != Z_OK) return FALSE;
-    d->finished = FALSE;
-    return TRUE;
-}
-
 static DWORD inflate_error( struct decompressor *d, int ret )
 {
     if (ret == Z_MEM_ERROR) return ERROR_OUTOFMEMORY;
@@ -146,7 +140,7 @@ static DWORD inflate_error( struct decompressor *d, int ret )
     return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
 }
 
-/* Feeds a first byte that was held back alone; one byte never makes output. */
+/* Feeds a first byte that was held back alone; one byte of a header never makes output. */
 static DWORD feed_first( struct decompressor *d, unsigned char *out )
 {
     int ret;
@@ -176,13 +170,28 @@ DWORD decompressor_run( struct decompressor *d, const void *in, size_t in_len, s
     {
         if (d->finished)
         {
+            /* a gzip member may follow, known by its two magic bytes; anything else is ignored */
             if (used == in_len) break;
-            if (!next_member( d, src + used, in_len - used ))
+            if (!d->trailing && d->coding == CODING_GZIP && (d->have_first || src[used] == 0x1f))
             {
-                TRACE( "ignoring %Iu bytes after the end of the stream\n", in_len - used );
-                used = in_len;
-                break;
+                if (!d->have_first && in_len - used == 1)
+                {
+                    d->first = src[used++];
+                    d->have_first = TRUE;
+                    break;
+                }
+                if (src[used + !d->have_first] == 0x8b && inflateReset( &d->stream ) == Z_OK)
+                {
+                    d->finished = FALSE;
+                    if (d->have_first && (err = feed_first( d, dst + made ))) break;
+                    continue;
+                }
             }
+            TRACE( "ignoring %Iu bytes after the end of the stream\n", in_len - used );
+            d->trailing = TRUE;
+            d->have_first = FALSE;
+            used = in_len;
+            break;
         }
         if (!d->started)
         {

@@ -112,7 +112,7 @@ const struct header *find_header( const struct header_list *list, const WCHAR *f
     return i < 0 ? NULL : &list->items[i];
 }
 
-static DWORD append_header( struct header_list *list, const WCHAR *field, size_t field_len,
+DWORD append_header( struct header_list *list, const WCHAR *field, size_t field_len,
                             const WCHAR *value, size_t value_len )
 {
     struct header *item;
@@ -165,7 +165,13 @@ static DWORD coalesce_header( struct header *item, const WCHAR *value, size_t va
 DWORD add_header( struct header_list *list, const WCHAR *field, size_t field_len, const WCHAR *value,
                   size_t value_len, DWORD flags )
 {
-    int i = find_header_index( list, field, field_len, 0 );
+    int i;
+
+    /* a plain add needs no search */
+    if (!(flags & (WINHTTP_ADDREQ_FLAG_REPLACE | WINHTTP_ADDREQ_FLAG_ADD_IF_NEW | WINHTTP_ADDREQ_FLAG_COALESCE_WITH_COMMA |
+                   WINHTTP_ADDREQ_FLAG_COALESCE_WITH_SEMICOLON)))
+        return append_header( list, field, field_len, value, value_len );
+    i = find_header_index( list, field, field_len, 0 );
 
     if (flags & WINHTTP_ADDREQ_FLAG_REPLACE)
     {
@@ -196,7 +202,8 @@ static BOOL is_space( WCHAR c )
     return c == ' ' || c == '\t';
 }
 
-/* "Name: value" lines separated by CRLF or LF; a bare CR is an injection attempt. */
+/* "Name: value" lines separated by CR, LF or both, as Windows splits them: a CR or
+ * LF can never end up inside a header, so nothing can be injected. */
 DWORD add_request_headers( struct header_list *list, const WCHAR *headers, size_t len, DWORD flags )
 {
     size_t pos = 0;
@@ -208,12 +215,7 @@ DWORD add_request_headers( struct header_list *list, const WCHAR *headers, size_
 
         while (pos < len && headers[pos] != '\n' && headers[pos] != '\r') pos++;
         end = pos;
-        if (pos < len && headers[pos] == '\r')
-        {
-            if (pos + 1 < len && headers[pos + 1] != '\n') return ERROR_INVALID_PARAMETER;
-            pos++;
-        }
-        if (pos < len && headers[pos] == '\n') pos++;
+        if (pos < len) pos++;
         if (end == start) continue;  /* empty lines are allowed */
 
         for (colon = start; colon < end && headers[colon] != ':'; colon++)
@@ -305,7 +307,8 @@ static DWORD query_value( struct request *request, DWORD level, const WCHAR *cus
     unsigned int wanted = index ? *index : 0;
     int i;
 
-    if (!from_request && request->state != REQUEST_RESPONSE) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    if (!from_request && request->state != REQUEST_RESPONSE && attr != WINHTTP_QUERY_REQUEST_METHOD)
+        return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
 
     switch (attr)
     {
@@ -329,6 +332,7 @@ static DWORD query_value( struct request *request, DWORD level, const WCHAR *cus
         name = custom;
         break;
     default:
+        if (attr > WINHTTP_QUERY_MAX) return ERROR_INVALID_PARAMETER;
         if (attr >= (DWORD)ARRAY_SIZE(query_names) || !(name = query_names[attr])) return ERROR_WINHTTP_HEADER_NOT_FOUND;
         break;
     }
@@ -364,8 +368,8 @@ static WCHAR *build_raw_headers( struct request *request, BOOL from_request, BOO
         p += swprintf( p, len + 1 - (p - raw), L"%ls: %ls%ls", list->items[i].field, list->items[i].value, sep );
         if (!crlf) p++;
     }
+    /* CRLF form: an empty line ends it; NUL form: the terminator makes the double NUL */
     if (crlf) { *p++ = '\r'; *p++ = '\n'; }
-    else *p++ = 0;
     *p = 0;
     *ret_len = p - raw;
     return raw;

@@ -22,6 +22,8 @@
 
 #include <stdarg.h>
 
+#include "winsock2.h"
+
 #include "windef.h"
 #include "winbase.h"
 #include "winnls.h"
@@ -133,14 +135,13 @@ static WCHAR *build_request_head( struct request *request, ULONGLONG content_len
     if (!has_header( request, L"Connection" ))
         p += swprintf( p, 64, L"Connection: %ls\r\n",
                        (request->disable_flags & WINHTTP_DISABLE_KEEP_ALIVE) ? L"Close" : L"Keep-Alive" );
-    if (send_length && !has_header( request, L"Content-Length" ) && !request->chunked_upload)
+    if (request->chunked_upload) p += swprintf( p, 64, L"Transfer-Encoding: chunked\r\n" );
+    else if (send_length && !has_header( request, L"Content-Length" ) && !request->app_chunked)
         p += swprintf( p, 64, L"Content-Length: %llu\r\n", (unsigned long long)content_length );
     if (!has_header( request, L"Host" )) p += swprintf( p, 320, L"Host: %ls\r\n", host );
 
     len = wcslen( request->verb ) + 1 + wcslen( request->path ) + 1 + wcslen( request->version ) + 2 + wcslen( extra );
     if (session->agent && !has_header( request, L"User-Agent" )) len += 12 + wcslen( session->agent ) + 2;
-    if (request->accept_types)
-        for (i = 0; request->accept_types[i]; i++) len += 8 + wcslen( request->accept_types[i] ) + 2;
     for (i = 0; i < request->headers.count; i++)
         len += wcslen( request->headers.items[i].field ) + 2 + wcslen( request->headers.items[i].value ) + 2;
     len += 3;
@@ -148,9 +149,6 @@ static WCHAR *build_request_head( struct request *request, ULONGLONG content_len
 
     p = head;
     p += swprintf( p, len, L"%ls %ls %ls\r\n", request->verb, request->path, request->version );
-    if (request->accept_types)
-        for (i = 0; request->accept_types[i]; i++)
-            p += swprintf( p, len - (p - head), L"Accept: %ls\r\n", request->accept_types[i] );
     if (session->agent && !has_header( request, L"User-Agent" ))
         p += swprintf( p, len - (p - head), L"User-Agent: %ls\r\n", session->agent );
     for (i = 0; i < request->headers.count; i++)
@@ -208,7 +206,11 @@ static DWORD send_request( struct request *request, const void *optional, DWORD 
     AcquireSRWLockShared( &request->hdr.lock );
     te = find_header( &request->headers, L"Transfer-Encoding", 0 ) ?
          find_header( &request->headers, L"Transfer-Encoding", 0 )->value : NULL;
-    request->chunked_upload = header_has_token( te, L"chunked" );
+    /* with Transfer-Encoding: chunked the application frames its own chunks; we do
+     * it only when asked to with WINHTTP_FLAG_AUTOMATIC_CHUNKING and no length is known */
+    request->app_chunked = header_has_token( te, L"chunked" );
+    request->chunked_upload = !request->app_chunked && (request->open_flags & WINHTTP_FLAG_AUTOMATIC_CHUNKING) &&
+                              !total_len && !has_header( request, L"Content-Length" );
     ReleaseSRWLockShared( &request->hdr.lock );
     send_length = total_len || optional_len || !wcscmp( request->verb, L"POST" ) || !wcscmp( request->verb, L"PUT" );
     if (total_len < optional_len) total_len = optional_len;
@@ -250,6 +252,7 @@ static DWORD send_request( struct request *request, const void *optional, DWORD 
 
     request->body_remaining = total_len - optional_total;
     request->bytes_sent = head_len + optional_len;
+    send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_REQUEST_SENT, &request->bytes_sent, sizeof(DWORD) );
     return ERROR_SUCCESS;
 }
 
@@ -316,20 +319,22 @@ static WCHAR *to_wide( const char *str, size_t len )
     return ret;
 }
 
-/* Reads the head into a growing buffer, bounded by WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE. */
-static DWORD read_head( struct request *request, char **ret_head, size_t *ret_len )
+/* Reads one head into a growing buffer. *budget is what is left of
+ * WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE for all heads of this response, interim
+ * ones included. Each wait is bounded by the receive timeout, and all of them
+ * together by the receive-response timeout once the application has set one. */
+static DWORD read_head( struct request *request, ULONGLONG deadline, size_t *budget, char **ret_head,
+                        size_t *ret_len )
 {
-    size_t used = 0, size = 0, end, got;
+    size_t used = 0, size = 0, end, got, scanned = 0;
     char *head = NULL;
     DWORD error;
+    int wait;
 
     for (;;)
     {
-        size_t avail = request->read_end - request->read_pos, take;
-        const char *src = request->read_buf + request->read_pos;
+        size_t take = request->read_end - request->read_pos;
 
-        /* look for the end in what we have plus what is buffered */
-        take = avail;
         if (used + take > size)
         {
             size_t new_size = max( size * 2, used + take + 1024 );
@@ -338,25 +343,43 @@ static DWORD read_head( struct request *request, char **ret_head, size_t *ret_le
             head = grown;
             size = new_size;
         }
-        memcpy( head + used, src, take );
-        if (http_find_head_end( head, used + take, &end ) == PARSE_DONE)
+        memcpy( head + used, request->read_buf + request->read_pos, take );
+        /* only the new bytes, and the three before them, can complete the blank line */
+        if (http_find_head_end( head + scanned, used + take - scanned, &end ) == PARSE_DONE)
         {
+            end += scanned;
             request->read_pos += end - used;
+            if (end > *budget) break;
+            *budget -= end;
             *ret_head = head;
             *ret_len = end;
             return ERROR_SUCCESS;
         }
         used += take;
+        scanned = used > 3 ? used - 3 : 0;
         request->read_pos = request->read_end;
-        if (used > request->max_response_header_size) error = ERROR_WINHTTP_HEADER_SIZE_OVERFLOW;
-        else if ((error = fill_read_buffer( request, request->timeouts.receive_response, ~(size_t)0, &got ))) ;
-        else if (!got) error = used ? ERROR_WINHTTP_INVALID_SERVER_RESPONSE : ERROR_WINHTTP_CONNECTION_ERROR;
-        if (error)
+        if (used > *budget) break;
+
+        wait = request->timeouts.receive > 0 ? request->timeouts.receive : 0;
+        if (deadline)
         {
-            free( head );
-            return error;
+            ULONGLONG now = GetTickCount64();
+            int left = now >= deadline ? 0 : (int)min( deadline - now, 0x7fffffff );
+            if (!left) error = ERROR_WINHTTP_TIMEOUT;
+            if (!wait || left < wait) wait = max( left, 1 );
+            if (!left) goto failed;
+        }
+        if ((error = fill_read_buffer( request, wait, ~(size_t)0, &got ))) goto failed;
+        if (!got)
+        {
+            error = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+            goto failed;
         }
     }
+    error = ERROR_WINHTTP_HEADER_SIZE_OVERFLOW;
+failed:
+    free( head );
+    return error;
 }
 
 /* Decimal Content-Length; several must agree. */
@@ -383,6 +406,7 @@ static DWORD parse_head( struct request *request, const char *head, size_t len )
     ptrdiff_t line_len;
     size_t pos = 0;
 
+    if (memchr( head, 0, len )) return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;  /* no NUL in a head */
     if ((line_len = http_next_line( head, len, &pos, &line )) < 0 ||
         http_parse_status_line( line, line_len, &status ) != PARSE_DONE)
         return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
@@ -424,7 +448,7 @@ static DWORD parse_head( struct request *request, const char *head, size_t len )
         if (list->count >= MAX_HEADER_COUNT) return ERROR_WINHTTP_HEADER_COUNT_EXCEEDED;
         name = to_wide( field.name, field.name_len );
         value = to_wide( field.value, field.value_len );
-        error = (name && value) ? add_header( list, name, wcslen( name ), value, wcslen( value ), WINHTTP_ADDREQ_FLAG_ADD )
+        error = (name && value) ? append_header( list, name, wcslen( name ), value, wcslen( value ) )
                                 : ERROR_OUTOFMEMORY;
         free( name );
         free( value );
@@ -480,16 +504,19 @@ static DWORD setup_body( struct request *request )
 
 static DWORD receive_response( struct request *request )
 {
+    ULONGLONG deadline;
     DWORD error;
     char *head;
-    size_t len;
+    size_t len, budget;
 
     if (request->chunked_upload && (error = netconn_send( request->netconn, "0\r\n\r\n", 5, request->timeouts.send )))
         return error;
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE, NULL, 0 );
+    budget = request->max_response_header_size;
+    deadline = request->timeouts.receive_response > 0 ? GetTickCount64() + request->timeouts.receive_response : 0;
     for (;;)
     {
-        if ((error = read_head( request, &head, &len ))) return error;
+        if ((error = read_head( request, deadline, &budget, &head, &len ))) return error;
         AcquireSRWLockExclusive( &request->hdr.lock );
         free_header_list( &request->response_headers );
         free( request->status_text );
@@ -514,7 +541,7 @@ static DWORD apply_redirect( struct request *request, WCHAR *host, WCHAR *path, 
 
 static BOOL is_redirect( unsigned int status )
 {
-    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    return (status >= 300 && status <= 303) || status == 307 || status == 308;
 }
 
 /* Reads and drops a body, as far as WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE allows. */
@@ -600,6 +627,17 @@ static DWORD prepare_redirect( struct request *request, const WCHAR *location )
     else path[0] = '/';
     memcpy( path + max( uc.dwUrlPathLength, 1 ), uc.lpszExtraInfo, uc.dwExtraInfoLength * sizeof(WCHAR) );
     path[max( uc.dwUrlPathLength, 1 ) + uc.dwExtraInfoLength] = 0;
+    {
+        /* a Location may hold what an object name may not: escape it the same way */
+        WCHAR *escaped = escape_object_name( path, 0 );
+        free( path );
+        if (!(path = escaped))
+        {
+            free( host );
+            free( url );
+            return ERROR_OUTOFMEMORY;
+        }
+    }
 
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_REDIRECT, url, wcslen( url ) );
     free( url );
@@ -632,9 +670,9 @@ static DWORD apply_redirect( struct request *request, WCHAR *host, WCHAR *path, 
     request->port = port;
     request->secure = secure;
 
-    /* 303 always, and 301/302 after a POST, turn into a GET without a body */
+    /* 303 always (but for HEAD), and 300 to 302 after a POST, turn into a GET without a body */
     if ((request->status_code == 303 && wcscmp( request->verb, L"HEAD" )) ||
-        ((request->status_code == 301 || request->status_code == 302) && !wcscmp( request->verb, L"POST" )))
+        (request->status_code < 303 && !wcscmp( request->verb, L"POST" )))
     {
         WCHAR *get = strdupW( L"GET" );
         if (!get) return ERROR_OUTOFMEMORY;
@@ -680,6 +718,12 @@ static DWORD receive_redirected_response( struct request *request )
     }
 }
 
+static DWORD chunked_error( int result )
+{
+    return result == PARSE_TOO_LONG ? ERROR_WINHTTP_CHUNKED_ENCODING_HEADER_SIZE_OVERFLOW
+                                    : ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+}
+
 /* Copies up to size body bytes into buffer; 0 bytes means the body is complete. */
 static DWORD read_body( struct request *request, char *buffer, size_t size, size_t *read )
 {
@@ -698,7 +742,7 @@ static DWORD read_body( struct request *request, char *buffer, size_t size, size
                 size_t used;
                 int ret = chunked_decode( &request->chunked, request->read_buf + request->read_pos, avail, &used );
                 request->read_pos += used;
-                if (ret == PARSE_ERROR) return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+                if (ret < 0) return chunked_error( ret );
                 if (ret == PARSE_DONE) { request->body_done = TRUE; break; }
                 avail = request->read_end - request->read_pos;
             }
@@ -785,7 +829,7 @@ static DWORD data_available( struct request *request, DWORD *available )
                 ret = chunked_decode( &request->chunked, request->read_buf + request->read_pos, avail, &used );
             else used = 0;
             request->read_pos += used;
-            if (ret == PARSE_ERROR) return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+            if (ret < 0) return chunked_error( ret );
             if (ret == PARSE_DONE)
             {
                 request->body_done = TRUE;
@@ -845,7 +889,6 @@ static DWORD do_send( struct request *request, DWORD total_len )
     if (request->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
     if ((error = send_request( request, request->optional, request->optional_len, total_len ))) return error;
     request->state = REQUEST_SENT;
-    send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_REQUEST_SENT, &request->bytes_sent, sizeof(DWORD) );
     return ERROR_SUCCESS;
 }
 
@@ -1009,8 +1052,10 @@ BOOL WINAPI WinHttpSendRequest( HINTERNET handle, const WCHAR *headers, DWORD he
         reset_request( request );
         AcquireSRWLockExclusive( &request->hdr.lock );
         if (context) request->hdr.context = context;
-        if (headers && headers_len)
-            error = add_request_headers( &request->headers, headers, headers_len == ~0u ? wcslen( headers ) : headers_len,
+        /* a length of 0 or -1: the headers end at their NUL */
+        if (headers)
+            error = add_request_headers( &request->headers, headers,
+                                         (!headers_len || headers_len == ~0u) ? wcslen( headers ) : headers_len,
                                          WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE );
         free( request->optional );
         request->optional = NULL;
@@ -1121,4 +1166,28 @@ void cancel_request( struct request *request )
     request->cancelled = TRUE;
     if (request->netconn) netconn_cancel( request->netconn );
     ReleaseSRWLockExclusive( &request->io_lock );
+}
+
+/* WINHTTP_CONNECTION_INFO: the two ends of the request's connection. */
+DWORD query_connection_info( struct request *request, void *buffer, DWORD *len )
+{
+    WINHTTP_CONNECTION_INFO info = { sizeof(info) };
+    DWORD error;
+
+    AcquireSRWLockShared( &request->io_lock );
+    if (!request->netconn) error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    else if (!buffer || *len < sizeof(info))
+    {
+        *len = sizeof(info);
+        error = ERROR_INSUFFICIENT_BUFFER;
+    }
+    else
+    {
+        netconn_addresses( request->netconn, &info.LocalAddress, &info.RemoteAddress );
+        memcpy( buffer, &info, sizeof(info) );
+        *len = sizeof(info);
+        error = ERROR_SUCCESS;
+    }
+    ReleaseSRWLockShared( &request->io_lock );
+    return error;
 }

@@ -234,3 +234,12 @@ void netconn_cancel( struct netconn *conn )
 {
     shutdown( conn->socket, SD_BOTH );
 }
+
+void netconn_addresses( struct netconn *conn, void *local, void *remote )
+{
+    int len = sizeof(SOCKADDR_STORAGE);
+
+    getsockname( conn->socket, local, &len );
+    len = sizeof(SOCKADDR_STORAGE);
+    getpeername( conn->socket, remote, &len );
+}

@@ -53,27 +53,35 @@ static int is_digit( char c )
     return c >= '0' && c <= '9';
 }
 
+static int is_blank( char c )
+{
+    return c == ' ' || c == '\t';
+}
+
 int http_parse_status_line( const char *line, size_t len, struct status_line *out )
 {
-    size_t i = 0;
+    size_t i;
 
     if (len < 12 || memcmp( line, "HTTP/", 5 )) return PARSE_ERROR;
-    i = 5;
-    if (!is_digit( line[i] ) || line[i + 1] != '.' || !is_digit( line[i + 2] )) return PARSE_ERROR;
-    out->major = line[i] - '0';
-    out->minor = line[i + 2] - '0';
-    i += 3;
-    if (line[i] != ' ') return PARSE_ERROR;
-    while (i < len && line[i] == ' ') i++;
+    /* HTTP/1.x only: an HTTP/2 or 0.9 answer on an HTTP/1.1 connection is nonsense;
+     * a later 1.x speaks at least 1.1 */
+    if (line[5] != '1' || line[6] != '.' || !is_digit( line[7] )) return PARSE_ERROR;
+    out->major = 1;
+    out->minor = line[7] > '1' ? 1 : line[7] - '0';
+    i = 8;
+    if (!is_blank( line[i] )) return PARSE_ERROR;
+    while (i < len && is_blank( line[i] )) i++;
     if (len - i < 3 || !is_digit( line[i] ) || !is_digit( line[i + 1] ) || !is_digit( line[i + 2] ))
         return PARSE_ERROR;
     out->status = (line[i] - '0') * 100 + (line[i + 1] - '0') * 10 + (line[i + 2] - '0');
     if (out->status < 100) return PARSE_ERROR;
     i += 3;
-    if (i < len && line[i] != ' ') return PARSE_ERROR;
-    while (i < len && line[i] == ' ') i++;
+    if (i < len && !is_blank( line[i] )) return PARSE_ERROR;
+    while (i < len && is_blank( line[i] )) i++;
     out->reason = line + i;
     out->reason_len = len - i;
+    for (; i < len; i++)
+        if ((unsigned char)line[i] < 0x20 && line[i] != '\t') return PARSE_ERROR;
     return PARSE_DONE;
 }
 
@@ -94,6 +102,8 @@ int http_parse_field( const char *line, size_t len, struct header_field *out )
     for (end = len; end > i && (line[end - 1] == ' ' || line[end - 1] == '\t'); end--) ;
     out->value = line + i;
     out->value_len = end - i;
+    for (; i < end; i++)
+        if ((unsigned char)line[i] < 0x20 && line[i] != '\t') return PARSE_ERROR;
     return PARSE_DONE;
 }
 
@@ -129,7 +139,7 @@ int chunked_decode( struct chunked_decoder *d, const char *in, size_t len, size_
         case CHUNK_SIZE:
             if ((digit = hex_value( c )) >= 0)
             {
-                if (d->remaining >> 60) return PARSE_ERROR;  /* would overflow 64 bits */
+                if (d->remaining >> 60) return PARSE_TOO_LONG;  /* would overflow 64 bits */
                 d->remaining = d->remaining * 16 + digit;
                 d->digits++;
             }
@@ -143,7 +153,7 @@ int chunked_decode( struct chunked_decoder *d, const char *in, size_t len, size_
             break;
         case CHUNK_EXTENSION:
             if (c == '\n') { if (end_size_line( d ) < 0) return PARSE_ERROR; }
-            else if (++d->line_len > CHUNK_MAX_LINE) return PARSE_ERROR;
+            else if (++d->line_len > CHUNK_MAX_LINE) return PARSE_TOO_LONG;
             break;
         case CHUNK_DATA:
             *used = i;
@@ -163,7 +173,8 @@ int chunked_decode( struct chunked_decoder *d, const char *in, size_t len, size_
             else d->state = CHUNK_TRAILER;
             break;
         case CHUNK_TRAILER:
-            if (++d->line_len > CHUNK_MAX_LINE) return PARSE_ERROR;
+            /* trailers are skipped, but not without end */
+            if (++d->line_len > CHUNK_MAX_LINE) return PARSE_TOO_LONG;
             if (c == '\n') d->state = CHUNK_TRAILER_START;
             break;
         case CHUNK_TRAILER_END_LF:

@@ -27,6 +27,7 @@
 
 enum parse_result
 {
+    PARSE_TOO_LONG = -2,    /* a size or a line beyond what we accept */
     PARSE_ERROR = -1,       /* malformed */
     PARSE_NEED_MORE = 0,    /* the input ends before the item does */
     PARSE_DONE = 1,
@@ -48,7 +49,8 @@ struct status_line
     size_t reason_len;
 };
 
-/* "HTTP/1.1 200 OK": version, a three-digit status, and an optional reason. */
+/* "HTTP/1.1 200 OK": version 1.0 or 1.1, a three-digit status, and an optional
+ * reason; spaces or tabs between them, and no control characters in the reason. */
 int http_parse_status_line( const char *line, size_t len, struct status_line *out );
 
 struct header_field

@@ -22,6 +22,7 @@
 
 #include "windef.h"
 #include "winbase.h"
+#include "winnls.h"
 #include "winhttp.h"
 
 #include "wine/debug.h"
@@ -67,6 +68,7 @@ static void request_destroy( struct object_header *hdr )
     free( request->proxy_password );
     free( request->proxy_server );
     free( request->proxy_bypass );
+    free( request->stored.items );
     free_header_list( &request->headers );
     free_response( request );
     netconn_close( request->netconn );
@@ -95,7 +97,8 @@ static WCHAR *build_request_url( const struct request *request )
     return url;
 }
 
-/* The DWORD options a request holds, with the session's values as defaults. */
+/* The DWORD options a request holds, copied from its session when it is opened;
+ * the option rules in option.c have already said which may be read and which set. */
 static DWORD *request_dword_option( struct request *request, DWORD option )
 {
     switch (option)
@@ -103,14 +106,14 @@ static DWORD *request_dword_option( struct request *request, DWORD option )
     case WINHTTP_OPTION_SECURITY_FLAGS:              return &request->security_flags;
     case WINHTTP_OPTION_REDIRECT_POLICY:             return &request->redirect_policy;
     case WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS: return &request->max_redirects;
+    case WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE:    return &request->max_status_continue;
+    case WINHTTP_OPTION_CONNECT_RETRIES:             return &request->connect_retries;
     case WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE:    return &request->max_response_header_size;
     case WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE:     return &request->max_response_drain_size;
     case WINHTTP_OPTION_DECOMPRESSION:               return &request->decompression;
     case WINHTTP_OPTION_DISABLE_FEATURE:             return &request->disable_flags;
-    case WINHTTP_OPTION_ENABLE_FEATURE:              return &request->enable_flags;
     case WINHTTP_OPTION_AUTOLOGON_POLICY:            return &request->autologon_policy;
     case WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL:        return &request->http_protocol;
-    case WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL: return &request->websocket_keepalive;
     case WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT:    return &request->websocket_close_timeout;
     case WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE: return &request->websocket_receive_buffer_size;
     case WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE: return &request->websocket_send_buffer_size;
@@ -138,13 +141,12 @@ static DWORD request_query_option( struct object_header *hdr, DWORD option, void
     case WINHTTP_OPTION_PASSWORD:       return get_string_option( request->password, buffer, len );
     case WINHTTP_OPTION_PROXY_USERNAME: return get_string_option( request->proxy_username, buffer, len );
     case WINHTTP_OPTION_PROXY_PASSWORD: return get_string_option( request->proxy_password, buffer, len );
+    case WINHTTP_OPTION_PROXY:
+        return query_proxy_option( request->proxy_access, request->proxy_server, request->proxy_bypass, buffer, len );
     case WINHTTP_OPTION_HTTP_PROTOCOL_USED:
         return get_dword_option( 0, buffer, len );  /* HTTP/1.1: no protocol flag */
-    case WINHTTP_OPTION_ENABLE_FEATURE:
-    case WINHTTP_OPTION_DISABLE_FEATURE:
-    case WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET:
-    case WINHTTP_OPTION_CLIENT_CERT_CONTEXT:
-        return ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;  /* write-only */
+    case WINHTTP_OPTION_CONNECTION_INFO:
+        return query_connection_info( request, buffer, len );
     }
     if ((field = request_dword_option( request, option ))) return get_dword_option( *field, buffer, len );
     return OPTION_NOT_HANDLED;
@@ -163,23 +165,27 @@ static DWORD request_set_option( struct object_header *hdr, DWORD option, void *
     case WINHTTP_OPTION_PASSWORD:       return copy_string_option( buffer, len, &request->password );
     case WINHTTP_OPTION_PROXY_USERNAME: return copy_string_option( buffer, len, &request->proxy_username );
     case WINHTTP_OPTION_PROXY_PASSWORD: return copy_string_option( buffer, len, &request->proxy_password );
-    case WINHTTP_OPTION_URL:
-    case WINHTTP_OPTION_HTTP_PROTOCOL_USED:
-        return ERROR_WINHTTP_OPTION_NOT_SETTABLE;
+    case WINHTTP_OPTION_PROXY:
+        return set_proxy_option( &request->proxy_access, &request->proxy_server, &request->proxy_bypass, buffer, len );
     case WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET:
         request->upgrade_to_websocket = TRUE;
         return ERROR_SUCCESS;
     case WINHTTP_OPTION_CLIENT_CERT_CONTEXT:
+        if (!request->secure) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
         /* only "no certificate" until the HTTPS layer takes real ones */
         if (buffer || len) return ERROR_CALL_NOT_IMPLEMENTED;
         request->client_cert_none = TRUE;
         return ERROR_SUCCESS;
-    case WINHTTP_OPTION_TCP_KEEPALIVE:
-        if (len != sizeof(request->tcp_keepalive)) return ERROR_INSUFFICIENT_BUFFER;
-        memcpy( request->tcp_keepalive, buffer, sizeof(request->tcp_keepalive) );
+    case WINHTTP_OPTION_ENABLE_FEATURE:
+        /* on requests only revocation checking exists */
+        if (len != sizeof(DWORD)) return ERROR_INVALID_PARAMETER;
+        memcpy( &value, buffer, sizeof(value) );
+        if (value != WINHTTP_ENABLE_SSL_REVOCATION) return ERROR_INVALID_PARAMETER;
+        request->enable_flags |= value;
         return ERROR_SUCCESS;
     }
-    if (!(field = request_dword_option( request, option ))) return OPTION_NOT_HANDLED;
+    if (!(field = request_dword_option( request, option )))
+        return store_option( &request->stored, option, buffer, len );
     if ((error = read_dword_option( buffer, len, &value ))) return error;
     switch (option)
     {
@@ -189,6 +195,9 @@ static DWORD request_set_option( struct object_header *hdr, DWORD option, void *
     case WINHTTP_OPTION_REDIRECT_POLICY:
         if (value > WINHTTP_OPTION_REDIRECT_POLICY_LAST) return ERROR_INVALID_PARAMETER;
         break;
+    case WINHTTP_OPTION_AUTOLOGON_POLICY:
+        if (value > WINHTTP_AUTOLOGON_SECURITY_LEVEL_HIGH) return ERROR_INVALID_PARAMETER;
+        break;
     case WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE:
     case WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE:
         if (!value) return ERROR_INVALID_PARAMETER;
@@ -197,8 +206,7 @@ static DWORD request_set_option( struct object_header *hdr, DWORD option, void *
         if (value & ~WINHTTP_DECOMPRESSION_FLAG_ALL) return ERROR_INVALID_PARAMETER;
         break;
     case WINHTTP_OPTION_DISABLE_FEATURE:
-    case WINHTTP_OPTION_ENABLE_FEATURE:
-        value |= *field;  /* features accumulate */
+        value |= *field;  /* features are disabled one after another, never re-enabled */
         break;
     }
     *field = value;
@@ -217,6 +225,75 @@ static const struct object_vtbl request_vtbl =
     request_query_option,
     request_set_option,
 };
+
+/* Characters WinHTTP sends escaped in the object name unless told not to. */
+static BOOL is_unsafe( WCHAR c, BOOL escape_percent )
+{
+    if (c == '%') return escape_percent;
+    return c <= 0x20 || c >= 0x7f || wcschr( L"\"<>\\^`{|}", c );
+}
+
+/* The object name as it goes on the wire: a leading slash, and unsafe characters
+ * escaped as the WINHTTP_FLAG_ESCAPE_* flags say (non-ASCII ones as UTF-8). */
+WCHAR *escape_object_name( const WCHAR *object, DWORD flags )
+{
+    static const WCHAR hex[] = L"0123456789ABCDEF";
+    BOOL escape_percent = flags & WINHTTP_FLAG_ESCAPE_PERCENT, in_query = FALSE;
+    size_t len = object ? wcslen( object ) : 0, i;
+    WCHAR *path, *p;
+
+    /* at worst a character becomes four UTF-8 bytes, each three characters */
+    if (!(path = malloc( (len * 12 + 2) * sizeof(WCHAR) ))) return NULL;
+    p = path;
+    if (!len || object[0] != '/') *p++ = '/';
+    for (i = 0; i < len; i++)
+    {
+        WCHAR c = object[i];
+        char utf8[4];
+        int n, j;
+
+        if (c == '?') in_query = TRUE;
+        if ((flags & WINHTTP_FLAG_ESCAPE_DISABLE) || (in_query && (flags & WINHTTP_FLAG_ESCAPE_DISABLE_QUERY)) ||
+            (flags & WINHTTP_FLAG_NULL_CODEPAGE) || !is_unsafe( c, escape_percent ))
+        {
+            *p++ = c;
+            continue;
+        }
+        n = WideCharToMultiByte( CP_UTF8, 0, object + i, (IS_HIGH_SURROGATE( c ) && i + 1 < len) ? 2 : 1,
+                                 utf8, sizeof(utf8), NULL, NULL );
+        if (n > 0 && IS_HIGH_SURROGATE( c ) && i + 1 < len) i++;
+        for (j = 0; j < n; j++)
+        {
+            *p++ = '%';
+            *p++ = hex[(unsigned char)utf8[j] >> 4];
+            *p++ = hex[utf8[j] & 0xf];
+        }
+    }
+    *p = 0;
+    return path;
+}
+
+/* OpenRequest's referrer, accept types and refresh flag become request headers at once. */
+static DWORD add_open_headers( struct request *request, DWORD flags )
+{
+    DWORD error = ERROR_SUCCESS;
+    unsigned int i;
+
+    if (request->referrer && request->referrer[0])
+        error = add_header( &request->headers, L"Referer", 7, request->referrer, wcslen( request->referrer ),
+                            WINHTTP_ADDREQ_FLAG_ADD );
+    for (i = 0; !error && request->accept_types && request->accept_types[i]; i++)
+        if (request->accept_types[i][0])
+            error = add_header( &request->headers, L"Accept", 6, request->accept_types[i],
+                                wcslen( request->accept_types[i] ),
+                                WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_COALESCE_WITH_COMMA );
+    if (!error && (flags & WINHTTP_FLAG_REFRESH))
+    {
+        if (!(error = add_header( &request->headers, L"Pragma", 6, L"no-cache", 8, WINHTTP_ADDREQ_FLAG_ADD )))
+            error = add_header( &request->headers, L"Cache-Control", 13, L"no-cache", 8, WINHTTP_ADDREQ_FLAG_ADD );
+    }
+    return error;
+}
 
 static WCHAR **copy_accept_types( const WCHAR **types )
 {
@@ -280,27 +357,25 @@ HINTERNET WINAPI WinHttpOpenRequest( HINTERNET handle, const WCHAR *verb, const 
     request->max_response_header_size = session->max_response_header_size;
     request->max_response_drain_size = session->max_response_drain_size;
     request->decompression = session->decompression;
-    request->disable_flags = session->disable_flags;
+    request->max_status_continue = session->max_status_continue;
+    request->connect_retries = session->connect_retries;
     request->http_protocol = session->http_protocol;
     request->websocket_keepalive = session->websocket_keepalive;
+    request->websocket_close_timeout = session->websocket_close_timeout;
+    request->websocket_receive_buffer_size = session->websocket_receive_buffer_size;
+    request->websocket_send_buffer_size = session->websocket_send_buffer_size;
+    request->proxy_access = session->access;
+    request->proxy_server = strdupW( session->proxy_server );
+    request->proxy_bypass = strdupW( session->proxy_bypass );
     ReleaseSRWLockShared( &session->hdr.lock );
 
     request->verb = strdupW( verb && verb[0] ? verb : L"GET" );
-    request->version = strdupW( version && version[0] ? version : L"HTTP/1.1" );
+    request->version = strdupW( version && version[0] ? version : default_http_version() );
     request->referrer = strdupW( referrer );
-    if (object && object[0] != '/' && object[0])
-    {
-        /* a relative object name gets its leading slash */
-        if ((request->path = malloc( (wcslen( object ) + 2) * sizeof(WCHAR) )))
-        {
-            request->path[0] = '/';
-            wcscpy( request->path + 1, object );
-        }
-    }
-    else request->path = strdupW( object && object[0] ? object : L"/" );
+    request->path = escape_object_name( object, flags );
     request->accept_types = copy_accept_types( types );
     if (!request->verb || !request->version || !request->path || !request->host || (referrer && !request->referrer) ||
-        (types && !request->accept_types))
+        (types && !request->accept_types) || add_open_headers( request, flags ))
     {
         release_object( &request->hdr );
         SetLastError( ERROR_OUTOFMEMORY );

@@ -31,8 +31,9 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(winhttp);
 
-/* Windows' defaults, in milliseconds; a resolve timeout of 0 means none. */
-const struct timeouts default_timeouts = { 0, 60000, 30000, 30000, 90000 };
+/* Windows' defaults, in milliseconds; a resolve timeout of 0 means none, and the
+ * receive-response timeout reads as INFINITE until set. */
+const struct timeouts default_timeouts = { 0, 60000, 30000, 30000, -1 };
 
 #define VALID_OPEN_FLAGS (WINHTTP_FLAG_ASYNC | WINHTTP_FLAG_SECURE_DEFAULTS)
 #define DEFAULT_SECURE_PROTOCOLS (WINHTTP_FLAG_SECURE_PROTOCOL_TLS1 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1 | \
@@ -47,7 +48,9 @@ DWORD query_timeout_option( const struct timeouts *t, DWORD option, void *buffer
     case WINHTTP_OPTION_CONNECT_TIMEOUT:          return get_dword_option( t->connect, buffer, len );
     case WINHTTP_OPTION_SEND_TIMEOUT:             return get_dword_option( t->send, buffer, len );
     case WINHTTP_OPTION_RECEIVE_TIMEOUT:          return get_dword_option( t->receive, buffer, len );
-    case WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT: return get_dword_option( t->receive_response, buffer, len );
+    case WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT:
+        /* Windows waits for the response at least as long as for any receive */
+        return get_dword_option( max( (DWORD)t->receive, (DWORD)t->receive_response ), buffer, len );
     }
     return OPTION_NOT_HANDLED;
 }
@@ -80,6 +83,8 @@ static void session_destroy( struct object_header *hdr )
     free( session->proxy_bypass );
     free( session->proxy_username );
     free( session->proxy_password );
+    free( session->stored.items );
+    if (session->unload_event) SetEvent( session->unload_event );
     while (session->pool_count) netconn_close( session->pool[--session->pool_count] );
     free( session->pool );
     free( session );
@@ -140,60 +145,12 @@ void pool_put( struct session *session, struct netconn *conn )
     netconn_close( evicted );
 }
 
-static DWORD query_proxy_option( DWORD access, const WCHAR *server, const WCHAR *bypass, void *buffer, DWORD *len )
-{
-    WINHTTP_PROXY_INFO *info = buffer;
-    DWORD server_size = server ? (wcslen( server ) + 1) * sizeof(WCHAR) : 0;
-    DWORD bypass_size = bypass ? (wcslen( bypass ) + 1) * sizeof(WCHAR) : 0;
-    DWORD size = sizeof(*info) + server_size + bypass_size;
-    WCHAR *strings;
+#define VALID_SECURE_PROTOCOLS (WINHTTP_FLAG_SECURE_PROTOCOL_SSL2 | WINHTTP_FLAG_SECURE_PROTOCOL_SSL3 | \
+                                WINHTTP_FLAG_SECURE_PROTOCOL_TLS1 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1 | \
+                                WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3)
 
-    if (!buffer || *len < size)
-    {
-        *len = size;
-        return ERROR_INSUFFICIENT_BUFFER;
-    }
-    /* the strings follow the structure in the caller's buffer */
-    strings = (WCHAR *)(info + 1);
-    info->dwAccessType = access;
-    info->lpszProxy = server ? memcpy( strings, server, server_size ) : NULL;
-    info->lpszProxyBypass = bypass ? memcpy( (char *)strings + server_size, bypass, bypass_size ) : NULL;
-    *len = size;
-    return ERROR_SUCCESS;
-}
-
-static DWORD set_proxy_option( DWORD *access, WCHAR **server, WCHAR **bypass, const void *buffer, DWORD len )
-{
-    const WINHTTP_PROXY_INFO *info = buffer;
-    WCHAR *new_server = NULL, *new_bypass = NULL;
-
-    if (len != sizeof(*info)) return ERROR_INSUFFICIENT_BUFFER;
-    switch (info->dwAccessType)
-    {
-    case WINHTTP_ACCESS_TYPE_NO_PROXY:
-    case WINHTTP_ACCESS_TYPE_DEFAULT_PROXY:
-        break;
-    case WINHTTP_ACCESS_TYPE_NAMED_PROXY:
-        if (!info->lpszProxy || !info->lpszProxy[0]) return ERROR_INVALID_PARAMETER;
-        if (!(new_server = strdupW( info->lpszProxy ))) return ERROR_OUTOFMEMORY;
-        if (info->lpszProxyBypass && !(new_bypass = strdupW( info->lpszProxyBypass )))
-        {
-            free( new_server );
-            return ERROR_OUTOFMEMORY;
-        }
-        break;
-    default:
-        return ERROR_INVALID_PARAMETER;
-    }
-    free( *server );
-    free( *bypass );
-    *server = new_server;
-    *bypass = new_bypass;
-    *access = info->dwAccessType;
-    return ERROR_SUCCESS;
-}
-
-/* The DWORD options a session holds for its requests to inherit. */
+/* The DWORD options a session holds for its requests to inherit; the option
+ * rules in option.c have already said which may be read and which set. */
 static DWORD *session_dword_option( struct session *session, DWORD option )
 {
     switch (option)
@@ -201,19 +158,23 @@ static DWORD *session_dword_option( struct session *session, DWORD option )
     case WINHTTP_OPTION_SECURE_PROTOCOLS:          return &session->secure_protocols;
     case WINHTTP_OPTION_REDIRECT_POLICY:           return &session->redirect_policy;
     case WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS: return &session->max_redirects;
+    case WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE:  return &session->max_status_continue;
+    case WINHTTP_OPTION_CONNECT_RETRIES:           return &session->connect_retries;
     case WINHTTP_OPTION_MAX_CONNS_PER_SERVER:      return &session->max_conns_per_server;
     case WINHTTP_OPTION_MAX_CONNS_PER_1_0_SERVER:  return &session->max_conns_per_1_0_server;
     case WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE:  return &session->max_response_header_size;
     case WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE:   return &session->max_response_drain_size;
     case WINHTTP_OPTION_DECOMPRESSION:             return &session->decompression;
-    case WINHTTP_OPTION_DISABLE_FEATURE:           return &session->disable_flags;
-    case WINHTTP_OPTION_WORKER_THREAD_COUNT:       return &session->worker_threads;
+    case WINHTTP_OPTION_ENABLE_FEATURE:            return &session->enable_flags;
     case WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH:   return &session->passport_flags;
     case WINHTTP_OPTION_IPV6_FAST_FALLBACK:        return &session->ipv6_fast_fallback;
     case WINHTTP_OPTION_TCP_FAST_OPEN:             return &session->tcp_fast_open;
     case WINHTTP_OPTION_TLS_FALSE_START:           return &session->tls_false_start;
     case WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL:      return &session->http_protocol;
     case WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL: return &session->websocket_keepalive;
+    case WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT:  return &session->websocket_close_timeout;
+    case WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE: return &session->websocket_receive_buffer_size;
+    case WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE: return &session->websocket_send_buffer_size;
     case WINHTTP_OPTION_CODEPAGE:                  return &session->codepage;
     }
     return NULL;
@@ -232,13 +193,6 @@ static DWORD session_query_option( struct object_header *hdr, DWORD option, void
         return get_string_option( session->agent, buffer, len );
     case WINHTTP_OPTION_PROXY:
         return query_proxy_option( session->access, session->proxy_server, session->proxy_bypass, buffer, len );
-    case WINHTTP_OPTION_PROXY_USERNAME:
-        return get_string_option( session->proxy_username, buffer, len );
-    case WINHTTP_OPTION_PROXY_PASSWORD:
-        return get_string_option( session->proxy_password, buffer, len );
-    case WINHTTP_OPTION_DISABLE_FEATURE:
-    case WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH:
-        return ERROR_WINHTTP_INCORRECT_HANDLE_TYPE;  /* write-only on sessions */
     }
     if ((field = session_dword_option( session, option ))) return get_dword_option( *field, buffer, len );
     return OPTION_NOT_HANDLED;
@@ -257,18 +211,33 @@ static DWORD session_set_option( struct object_header *hdr, DWORD option, void *
         return copy_string_option( buffer, len, &session->agent );
     case WINHTTP_OPTION_PROXY:
         return set_proxy_option( &session->access, &session->proxy_server, &session->proxy_bypass, buffer, len );
-    case WINHTTP_OPTION_PROXY_USERNAME:
-        return copy_string_option( buffer, len, &session->proxy_username );
-    case WINHTTP_OPTION_PROXY_PASSWORD:
-        return copy_string_option( buffer, len, &session->proxy_password );
+    case WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT:
+        if (len != sizeof(HANDLE)) return ERROR_INSUFFICIENT_BUFFER;
+        memcpy( &session->unload_event, buffer, sizeof(HANDLE) );
+        return ERROR_SUCCESS;
+    case WINHTTP_OPTION_TCP_KEEPALIVE:
+        if (len != sizeof(session->tcp_keepalive)) return ERROR_INSUFFICIENT_BUFFER;
+        memcpy( session->tcp_keepalive, buffer, sizeof(session->tcp_keepalive) );
+        return ERROR_SUCCESS;
+    case WINHTTP_OPTION_ENABLE_FEATURE:
+        /* on sessions only the impersonation feature exists */
+        if (len != sizeof(DWORD)) return ERROR_INVALID_PARAMETER;
+        memcpy( &value, buffer, sizeof(value) );
+        if (value != WINHTTP_ENABLE_SSL_REVERT_IMPERSONATION) return ERROR_INVALID_PARAMETER;
+        session->enable_flags |= value;
+        return ERROR_SUCCESS;
+    case WINHTTP_OPTION_HTTP2_KEEPALIVE:
+        if ((error = read_dword_option( buffer, len, &value ))) return error;
+        if (value < 5000) return ERROR_INVALID_PARAMETER;
+        return store_option( &session->stored, option, buffer, len );
     }
-    if (!(field = session_dword_option( session, option ))) return OPTION_NOT_HANDLED;
+    if (!(field = session_dword_option( session, option )))
+        return store_option( &session->stored, option, buffer, len );
     if ((error = read_dword_option( buffer, len, &value ))) return error;
     switch (option)
     {
     case WINHTTP_OPTION_SECURE_PROTOCOLS:
-        if (value & ~(WINHTTP_FLAG_SECURE_PROTOCOL_ALL | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3))
-            return ERROR_INVALID_PARAMETER;
+        if (value & ~VALID_SECURE_PROTOCOLS) return ERROR_INVALID_PARAMETER;
         /* secure defaults refuse anything older than TLS 1.2 */
         if ((session->open_flags & WINHTTP_FLAG_SECURE_DEFAULTS) == WINHTTP_FLAG_SECURE_DEFAULTS &&
             (value & ~MODERN_SECURE_PROTOCOLS))
@@ -285,9 +254,6 @@ static DWORD session_set_option( struct object_header *hdr, DWORD option, void *
         break;
     case WINHTTP_OPTION_DECOMPRESSION:
         if (value & ~WINHTTP_DECOMPRESSION_FLAG_ALL) return ERROR_INVALID_PARAMETER;
-        break;
-    case WINHTTP_OPTION_DISABLE_FEATURE:
-        value |= *field;  /* features are disabled one after another, never re-enabled */
         break;
     }
     *field = value;
@@ -351,6 +317,12 @@ HINTERNET WINAPI WinHttpOpen( const WCHAR *agent, DWORD access, const WCHAR *pro
     session->max_response_header_size = 64 * 1024;
     session->max_response_drain_size = 1024 * 1024;
     session->codepage = CP_UTF8;
+    session->connect_retries = 5;
+    session->max_status_continue = 10;
+    session->websocket_receive_buffer_size = 32768;
+    session->websocket_send_buffer_size = 32768;
+    session->websocket_keepalive = 30000;
+    session->websocket_close_timeout = 10000;
     session->agent = strdupW( agent );
     if (access == WINHTTP_ACCESS_TYPE_NAMED_PROXY)
     {
@@ -376,7 +348,14 @@ static void connect_destroy( struct object_header *hdr )
 
 static DWORD connect_query_option( struct object_header *hdr, DWORD option, void *buffer, DWORD *len )
 {
-    return OPTION_NOT_HANDLED;
+    struct session *session = CONTAINING_RECORD( hdr, struct connect, hdr )->session;
+    DWORD error;
+
+    /* a connection has no timeouts of its own: it shows its session's, as they are now */
+    AcquireSRWLockShared( &session->hdr.lock );
+    error = query_timeout_option( &session->timeouts, option, buffer, len );
+    ReleaseSRWLockShared( &session->hdr.lock );
+    return error;
 }
 
 static DWORD connect_set_option( struct object_header *hdr, DWORD option, void *buffer, DWORD len )
@@ -400,7 +379,7 @@ HINTERNET WINAPI WinHttpConnect( HINTERNET handle, const WCHAR *server, INTERNET
     TRACE( "%p, %s, %u, %#lx\n", handle, debugstr_w(server), port, reserved );
 
     if (!(obj = grab_object_type( handle, WINHTTP_HANDLE_TYPE_SESSION ))) return NULL;
-    if (!server || !server[0])
+    if (!server || !server[0] || reserved)
     {
         release_object( obj );
         SetLastError( ERROR_INVALID_PARAMETER );

@@ -36,10 +36,26 @@ DWORD WINAPI WinHttpWebSocketClose( HINTERNET socket, USHORT status, void *reaso
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
-HINTERNET WINAPI WinHttpWebSocketCompleteUpgrade( HINTERNET request, DWORD_PTR context )
+HINTERNET WINAPI WinHttpWebSocketCompleteUpgrade( HINTERNET handle, DWORD_PTR context )
 {
-    FIXME( "%p, %#Ix: not implemented\n", request, context );
-    SetLastError( is_open_handle( request ) ? ERROR_CALL_NOT_IMPLEMENTED : ERROR_INVALID_HANDLE );
+    struct object_header *obj;
+    struct request *request;
+    DWORD error;
+
+    TRACE( "%p, %#Ix\n", handle, context );
+
+    if (!(obj = grab_object_type( handle, WINHTTP_HANDLE_TYPE_REQUEST ))) return NULL;
+    request = CONTAINING_RECORD( obj, struct request, hdr );
+    /* only a request that asked for the upgrade and got its 101 can become a WebSocket */
+    if (!request->upgrade_to_websocket || request->state != REQUEST_RESPONSE || request->status_code != 101)
+        error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    else
+    {
+        FIXME( "WebSocket connections are not implemented yet\n" );
+        error = ERROR_CALL_NOT_IMPLEMENTED;
+    }
+    release_object( obj );
+    SetLastError( error );
     return NULL;
 }
 

@@ -122,11 +122,22 @@ void send_callback( struct object_header *obj, DWORD status, void *info, DWORD l
 
 /* option.c */
 BOOL is_known_option( DWORD option );
+const WCHAR *default_http_version( void );
 DWORD get_dword_option( DWORD value, void *buffer, DWORD *len );
 DWORD get_pointer_option( void *value, void *buffer, DWORD *len );
 DWORD get_string_option( const WCHAR *value, void *buffer, DWORD *len );
 DWORD read_dword_option( const void *buffer, DWORD len, DWORD *value );
 DWORD copy_string_option( const void *buffer, DWORD len, WCHAR **value );
+DWORD query_proxy_option( DWORD access, const WCHAR *server, const WCHAR *bypass, void *buffer, DWORD *len );
+DWORD set_proxy_option( DWORD *access, WCHAR **server, WCHAR **bypass, const void *buffer, DWORD len );
+
+/* set-only options that nothing acts on yet, kept as given */
+struct stored_options
+{
+    struct { DWORD option; DWORD value; } *items;
+    unsigned int count;
+};
+DWORD store_option( struct stored_options *store, DWORD option, const void *buffer, DWORD len );
 
 struct timeouts
 {
@@ -165,7 +176,15 @@ struct session
     DWORD tls_false_start;
     DWORD http_protocol;            /* WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL */
     DWORD websocket_keepalive;
+    DWORD websocket_close_timeout;
+    DWORD websocket_receive_buffer_size;
+    DWORD websocket_send_buffer_size;
     DWORD codepage;
+    DWORD connect_retries;
+    DWORD max_status_continue;
+    DWORD tcp_keepalive[3];
+    HANDLE unload_event;            /* WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT: set when the session goes */
+    struct stored_options stored;
     SRWLOCK pool_lock;              /* idle keep-alive connections */
     struct netconn **pool;
     unsigned int pool_count;
@@ -210,7 +229,8 @@ struct request
     struct netconn *netconn;
     ULONGLONG body_remaining;           /* Content-Length bytes left to write */
     DWORD bytes_sent;                   /* of the head and data, for REQUEST_SENT */
-    BOOL chunked_upload;
+    BOOL chunked_upload;                /* we frame the chunks (automatic chunking) */
+    BOOL app_chunked;                   /* the application frames them */
     /* the response body */
     char *read_buf;
     size_t read_pos, read_end, read_size;
@@ -245,7 +265,9 @@ struct request
     DWORD websocket_send_buffer_size;
     DWORD client_cert_none;
     DWORD receive_proxy_connect_response;
-    DWORD tcp_keepalive[3];
+    DWORD connect_retries;
+    DWORD max_status_continue;
+    struct stored_options stored;
     WCHAR *username;
     WCHAR *password;
     WCHAR *proxy_username;
@@ -278,9 +300,13 @@ DWORD netconn_send( struct netconn *conn, const void *data, size_t len, int time
 DWORD netconn_recv( struct netconn *conn, void *buffer, size_t len, int timeout, size_t *received );
 BOOL netconn_is_alive( struct netconn *conn );
 void netconn_cancel( struct netconn *conn );
+/* fills two SOCKADDR_STORAGEs */
+void netconn_addresses( struct netconn *conn, void *local, void *remote );
 
 /* headers.c */
 void free_header_list( struct header_list *list );
+DWORD append_header( struct header_list *list, const WCHAR *field, size_t field_len, const WCHAR *value,
+                     size_t value_len );
 DWORD add_header( struct header_list *list, const WCHAR *field, size_t field_len, const WCHAR *value,
                   size_t value_len, DWORD flags );
 DWORD add_request_headers( struct header_list *list, const WCHAR *headers, size_t len, DWORD flags );
@@ -312,6 +338,10 @@ BOOL parse_http_time( const WCHAR *string, SYSTEMTIME *time );
 /* http.c */
 void free_response( struct request *request );
 void cancel_request( struct request *request );
+DWORD query_connection_info( struct request *request, void *buffer, DWORD *len );
+
+/* request.c */
+WCHAR *escape_object_name( const WCHAR *object, DWORD flags );
 
 /* session.c */
 extern const struct timeouts default_timeouts;

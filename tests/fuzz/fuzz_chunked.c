@@ -72,9 +72,10 @@ static void decode( const uint8_t *data, size_t size, enum feeding how, struct f
         {
             used = (size_t)-1;
             out->result = chunked_decode( &d, p, left, &used );
-            CHECK( out->result == PARSE_NEED_MORE || out->result == PARSE_DONE || out->result == PARSE_ERROR );
+            CHECK( out->result == PARSE_NEED_MORE || out->result == PARSE_DONE || out->result == PARSE_ERROR ||
+                   out->result == PARSE_TOO_LONG );
             CHECK( d.state <= CHUNK_DONE );
-            if (out->result == PARSE_ERROR) break;
+            if (out->result < 0) break;
             CHECK( used <= left );
             p += used;
             left -= used;

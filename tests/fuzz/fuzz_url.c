@@ -390,9 +390,10 @@ static void fuzz_crack_url( const uint8_t *ctl, const WCHAR *text, DWORD count )
 
 /*
  * WinHttpCreateUrl from components: the text is split at U+0001 into the six
- * components in order; byte 1 says which are present (bit i) and whether
- * lengths are given (bit 6) or the strings are NUL-terminated; byte 2 is
- * nScheme (0-3), byte 3 the port's low byte.
+ * components in order; byte 0 as for cracking (bits 1-3 and 6 apply); byte 1
+ * says which are present (bit i) and whether lengths are given (bit 6) or the
+ * strings are NUL-terminated; byte 2 is nScheme (bits 0-1) and the port's high
+ * bits (4-7), byte 3 the port's low byte.
  */
 static void fuzz_create_url( const uint8_t *ctl, const WCHAR *text, DWORD count )
 {
@@ -407,7 +408,7 @@ static void fuzz_create_url( const uint8_t *ctl, const WCHAR *text, DWORD count 
     wine_native_acp = (ctl[0] & 8) ? CP_UTF8 : 1252;
 
     memset( &uc, 0, sizeof(uc) );
-    uc.dwStructSize = sizeof(uc);
+    uc.dwStructSize = (ctl[0] & 0x40) ? sizeof(uc) - 4 : sizeof(uc);
     uc.nScheme = ctl[2] & 3;
     uc.nPort = ctl[3] | (ctl[2] & 0xf0) << 4;
     for (i = 0; i < C_COUNT; i++)
@@ -429,6 +430,7 @@ static void fuzz_create_url( const uint8_t *ctl, const WCHAR *text, DWORD count 
     err = GetLastError();
     CHECK( !ok );
     CHECK( err == ERROR_INSUFFICIENT_BUFFER || err == ERROR_INVALID_PARAMETER || err == ERROR_WINHTTP_INVALID_URL );
+    if (uc.dwStructSize != sizeof(uc)) CHECK( err == ERROR_INVALID_PARAMETER );
     if (err == ERROR_INSUFFICIENT_BUFFER)
     {
         need = len;
@@ -437,6 +439,8 @@ static void fuzz_create_url( const uint8_t *ctl, const WCHAR *text, DWORD count 
         if (!url) abort();
         len = need - 1;
         CHECK( !WinHttpCreateUrl( &uc, flags, url, &len ) && GetLastError() == ERROR_INSUFFICIENT_BUFFER );
+        CHECK( len == need );
+        CHECK( !WinHttpCreateUrl( &uc, flags, NULL, &len ) && GetLastError() == ERROR_INVALID_PARAMETER );
         CHECK( len == need );
         CHECK( WinHttpCreateUrl( &uc, flags, url, &len ) && len == need - 1 && !url[len] );
         free( url );

@@ -81,7 +81,7 @@ sources_of() {
 
 build_target() {
     local t=$1 exe="$out/$1" srcs flags=("${cflags[@]}")
-    srcs=$(sources_of "$t") || fail "no target named $t (targets: $all_targets)"
+    srcs=$(sources_of "$t")
     case "$t" in fuzz_url|fuzz_time) flags+=("${win_cflags[@]}") ;; esac
     # rebuild when anything it could include is newer
     if [ -x "$exe" ] && [ -z "$(find "$fuzz" "$src" "$top/include" "$top/tests/system/fuzz.sh" -newer "$exe" \
@@ -89,15 +89,21 @@ build_target() {
         return 0
     fi
     # shellcheck disable=SC2086
-    if ! "$cc" "${flags[@]}" $srcs -o "$exe.tmp" >"$out/$t.build.log" 2>&1; then
-        sed 's/^/    /' "$out/$t.build.log" | head -20
-        fail "$t does not build (log: $out/$t.build.log)"
-    fi
-    mv "$exe.tmp" "$exe"
+    "$cc" "${flags[@]}" $srcs -o "$exe.tmp" >"$out/$t.build.log" 2>&1 && mv "$exe.tmp" "$exe"
 }
 
 mkdir -p "$out"
-for t in $targets; do build_target "$t"; done
+for t in $targets; do sources_of "$t" >/dev/null || fail "no target named $t (targets: $all_targets)"; done
+pids=()
+for t in $targets; do build_target "$t" & pids+=($!); done
+i=0
+for t in $targets; do
+    if ! wait "${pids[$i]}"; then
+        sed 's/^/    /' "$out/$t.build.log" | head -20
+        fail "$t does not build (log: $out/$t.build.log)"
+    fi
+    i=$((i + 1))
+done
 
 crashes=0
 total_runs=0

@@ -60,8 +60,16 @@ last_modified=$(date -u -r "$site/small.txt" '+%a, %d %b %Y %H:%M:%S GMT')
 
 # ---- helpers: run the client, collect what went wrong, report a case ----
 
-why=""
-bad() { why="$why${why:+; }$*"; }
+why="" last_request=""
+# bad MESSAGE: a failed check; messages about the same request name it only once
+bad() {
+    local msg="$*"
+    if [ "$last_request" = "$request" ] && [ "${msg#"$request: "}" != "$msg" ]; then
+        msg=${msg#"$request: "}
+    fi
+    last_request=$request
+    why="$why${why:+; }$msg"
+}
 oneline() { tr '\n' '|' | sed 's/|$//'; }
 
 # client NAME ARGS...: runs httpget in the mode's folder (so -o names are relative to
@@ -70,7 +78,7 @@ oneline() { tr '\n' '|' | sed 's/|$//'; }
 client() {
     local name=$1; shift
     log_start=$(wc -l <"$access_log")
-    request="httpget $*"
+    request="httpget$(printf ' %q' "$@")"
     (cd "$dir" && timeout -k 5 "${client_timeout:-60}" "$top/tools/winerun" --mode "$mode" "$dir/httpget.exe" \
         -H "X-Test: $mode-$name" "$@" >"$dir/$name.out.raw" 2>"$dir/$name.err")
     rc=$?
@@ -132,7 +140,7 @@ verdict() {
     else
         echo "FAIL $mode $1: $why"; failed=$((failed + 1)); failures="$failures $mode/$1"
     fi
-    why=""
+    why="" last_request=""
 }
 
 # ---- the cases ----
@@ -167,13 +175,14 @@ case_get_empty() {
 }
 
 case_keepalive() {
-    local n=5 i
+    local n=5 i stats=() log=()
     client keepalive --stats --count $n -o keepalive.body "$base/small.txt"
     expect_rc 0
-    expect_stats keepalive $(for i in $(seq $n); do echo "status=200 bytes=$small_size"; done)
+    for i in $(seq $n); do stats+=("status=200 bytes=$small_size"); log+=("$i 200 GET /small.txt -"); done
+    expect_stats keepalive "${stats[@]}"
     for i in $(seq $n); do cat "$site/small.txt"; done >"$dir/keepalive.want"
     expect_same "$dir/keepalive.body" "$dir/keepalive.want"
-    expect_log $(for i in $(seq $n); do echo "$i 200 GET /small.txt -"; done)
+    expect_log "${log[@]}"
     verdict keepalive
 }
 
@@ -214,7 +223,9 @@ case_head() {
     expect_header head '^HTTP/1.1 200 OK$'
     expect_header head "^Content-Length: $small_size\$"
     expect_header head "^Last-Modified: $last_modified\$"
-    [ -f "$dir/head.body" ] && [ ! -s "$dir/head.body" ] || bad "$request: a body was written: $(size "$dir/head.body" 2>/dev/null) bytes"
+    if [ ! -f "$dir/head.body" ] || [ -s "$dir/head.body" ]; then
+        bad "$request: an empty body expected, got $(size "$dir/head.body" 2>/dev/null || echo no) bytes"
+    fi
     expect_log "1 200 HEAD /small.txt -" "2 200 HEAD /small.txt -"
     verdict head
 }
@@ -226,7 +237,9 @@ case_not_modified() {
     expect_rc 0
     expect_stats not-modified "status=304 bytes=0" "status=304 bytes=0"
     expect_header not-modified '^HTTP/1.1 304 Not Modified$'
-    [ -f "$dir/not-modified.body" ] && [ ! -s "$dir/not-modified.body" ] || bad "$request: a body was written"
+    if [ ! -f "$dir/not-modified.body" ] || [ -s "$dir/not-modified.body" ]; then
+        bad "$request: an empty body expected, got $(size "$dir/not-modified.body" 2>/dev/null || echo no) bytes"
+    fi
     expect_log "1 304 GET /small.txt -" "2 304 GET /small.txt -"
     client modified --stats --if-modified-since "Thu, 01 Jan 2004 00:00:00 GMT" -o modified.body "$base/small.txt"
     expect_rc 0
@@ -238,21 +251,22 @@ case_not_modified() {
 # -L: the redirect is followed to the file, on the same connection; without -L
 # the 3xx itself comes back with its Location and nginx's little page.
 case_redirect() {
-    local code=$1 text=$2
-    client redirect-$code --stats -L -o redirect-$code.body "$base/r$code"
+    local code=$1 text=$2 title=$3   # nginx's reason phrase, and its page's title
+    local name="redirect-$code" plain="noredirect-$code"
+    client "$name" --stats -L -o "$name.body" "$base/r$code"
     expect_rc 0
-    expect_stats redirect-$code "status=200 bytes=$small_size"
-    expect_same "$dir/redirect-$code.body" "$site/small.txt"
+    expect_stats "$name" "status=200 bytes=$small_size"
+    expect_same "$dir/$name.body" "$site/small.txt"
     expect_log "1 $code GET /r$code -" "2 200 GET /small.txt -"
-    client noredirect-$code --stats -i -o noredirect-$code.body "$base/r$code"
+    client "$plain" --stats -i -o "$plain.body" "$base/r$code"
     expect_rc 0
-    expect_header noredirect-$code "^HTTP/1.1 $code $text\$"
-    expect_header noredirect-$code "^Location: $base/small.txt\$"
-    expect_stats noredirect-$code "status=$code bytes=$(size "$dir/noredirect-$code.body" 2>/dev/null)"
-    grep -q "<title>$code $text</title>" "$dir/noredirect-$code.body" 2>/dev/null ||
-        bad "$request: nginx's $code page expected as the body, got $(head -c 80 "$dir/noredirect-$code.body" 2>/dev/null | oneline)"
+    expect_header "$plain" "^HTTP/1.1 $code $text\$"
+    expect_header "$plain" "^Location: $base/small.txt\$"
+    expect_stats "$plain" "status=$code bytes=$(size "$dir/$plain.body" 2>/dev/null)"
+    grep -q "<title>$code $title</title>" "$dir/$plain.body" 2>/dev/null ||
+        bad "$request: nginx's $code page expected as the body, got $(head -c 80 "$dir/$plain.body" 2>/dev/null | oneline)"
     expect_log "1 $code GET /r$code -"
-    verdict redirect-$code
+    verdict "$name"
 }
 
 case_not_found() {
@@ -321,7 +335,7 @@ timings=""
 for mode in $modes; do
     dir="$build/run/nginx-$mode"
     mkdir -p "$dir" && cp "$exe" "$dir/httpget.exe"
-    rm -f "$dir"/*.body "$dir"/*.out "$dir"/*.err "$dir"/*.raw
+    rm -f "$dir"/*.body "$dir"/*.out "$dir"/*.err "$dir"/*.raw "$dir"/*.want "$dir"/*.plain "$dir"/*.gzerr
     mode_start=$(date +%s.%N)
     case_get_small
     case_get_binary
@@ -330,9 +344,9 @@ for mode in $modes; do
     case_chunked_gzip
     case_head
     case_not_modified
-    case_redirect 301 "Moved Permanently"
-    case_redirect 302 "Moved Temporarily"
-    case_redirect 307 "Temporary Redirect"
+    case_redirect 301 "Moved Permanently" "Moved Permanently"
+    case_redirect 302 "Moved Temporarily" "Found"
+    case_redirect 307 "Temporary Redirect" "Temporary Redirect"
     case_not_found
     case_post
     case_post_redirect
@@ -344,7 +358,7 @@ total=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a 
 [ -n "$big_note" ] && echo "info big body: $big_note"
 echo "info times: $timings; logs in $build/run/nginx-MODE/, nginx's in $server/"
 if [ $failed -eq 0 ]; then
-    summary "PASS: $passed cases in $(echo $modes | wc -w) modes against nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') (${total} s)"
+    summary "PASS: $passed cases in $(wc -w <<<"$modes") modes against nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') (${total} s)"
 else
     summary "FAIL: $failed of $((passed + failed)) cases failed:$failures (${total} s)"
 fi

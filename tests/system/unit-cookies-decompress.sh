@@ -38,7 +38,12 @@ flags="-O2 -g -static-libgcc -I$top/include -I$src -idirafter $wine_incdir
        -Werror=implicit-function-declaration"
 
 build_exe() {  # build_exe NAME SOURCES... [LIBS]
-    local name=$1; shift
+    local name=$1 f fresh=1; shift
+    # rebuilt only when a source or a header it uses is newer than the program
+    for f in "$@" "$src/winhttp_private.h" "$src/parse.h" "$top/include/wine/test.h" "$0"; do
+        [ -f "$f" ] && [ "$f" -nt "$out/$name.exe" ] && fresh=0
+    done
+    [ -f "$out/$name.exe" ] && [ $fresh = 1 ] && return 0
     # shellcheck disable=SC2086
     if ! "$MINGW_CC" -o "$out/$name.exe" "$@" $flags >"$out/$name.build.log" 2>&1; then
         echo "unit-cookies-decompress: FAIL: $name.exe does not build:"
@@ -62,7 +67,8 @@ run_exe() {  # run_exe NAME -> prints the summary line, returns the status
     fi
     status=$?
     tr -d '\r' <"$out/$name.log" | grep -E 'Test failed|Test succeeded inside todo|unhandled exception' | head -20
-    summary=$(tr -d '\r' <"$out/$name.log" | grep -E "^[0-9a-f]+:$name: [0-9]+ tests executed" | tail -1 | sed 's/^[0-9a-f]*://')
+    summary=$(tr -d '\r' <"$out/$name.log" | grep -E "^[0-9a-f]+:$name: [0-9]+ tests executed" | tail -1 |
+              sed 's/^[0-9a-f]*://; s/\.$//')
     [ -n "$summary" ] || { summary="$name: no summary (exit status $status)"; [ $status -eq 0 ] && status=1; }
     return $status
 }

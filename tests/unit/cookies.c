@@ -221,7 +221,8 @@ static void test_host_and_domain(void)
     check_header( jar, L"com", L"/", FALSE, NULL );
 
     /* RFC 6265 3.1: expiring "lang" removes it */
-    cookie_jar_store( jar, L"www.example.com", L"/", FALSE, L"lang=; Expires=Sun, 06 Nov 1994 08:49:37 GMT; Domain=example.com" );
+    cookie_jar_store( jar, L"www.example.com", L"/", FALSE,
+                      L"lang=; Expires=Sun, 06 Nov 1994 08:49:37 GMT; Domain=example.com" );
     check_header( jar, L"www.example.com", L"/", FALSE, L"SID=31d4d96e407aad42" );
     cookie_jar_free( jar );
 

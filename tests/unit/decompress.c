@@ -175,8 +175,9 @@ static void test_round_trip(void)
                                            (int)in_steps[i], (int)out_steps[j] );
                     d = decompressor_create( codings[w] );
                     ok( d != NULL, "no decompressor\n" );
-                    res = run_all( d, packed, packed_len, in_steps[i], out, sizes[k] + 100, out_steps[j], &total, &err );
-                    ok( res == RESULT_FINISHED, "result %d, error %lu\n", res, err );
+                    res = run_all( d, packed, packed_len, in_steps[i], out, sizes[k] + 100, out_steps[j],
+                                   &total, &err );
+                    ok( res == RESULT_FINISHED, "result %d, error %u\n", res, (unsigned int)err );
                     ok( total == sizes[k], "got %u bytes\n", (unsigned int)total );
                     ok( !memcmp( out, data, sizes[k] ), "data differs\n" );
                     decompressor_free( d );
@@ -243,7 +244,7 @@ static void test_truncated(void)
             d = decompressor_create( codings[w] );
             res = run_all( d, packed, cut, 5000, out, 20000, 20000, &total, &err );
             /* no error, but not finished; what came out is the start of the data */
-            ok( res == RESULT_UNFINISHED, "result %d, error %lu\n", res, err );
+            ok( res == RESULT_UNFINISHED, "result %d, error %u\n", res, (unsigned int)err );
             ok( total <= 20000 && !memcmp( out, data, total ), "wrong data\n" );
             decompressor_free( d );
             winetest_pop_context();
@@ -254,81 +255,65 @@ static void test_truncated(void)
     free( data );
 }
 
+/* the data is refused as corrupt, and stays refused */
+#define check_corrupt(a, b, c, d) check_corrupt_( __LINE__, a, b, c, d )
+static void check_corrupt_( int line, const WCHAR *coding, const unsigned char *data, size_t len, size_t in_step )
+{
+    struct decompressor *d = decompressor_create( coding );
+    unsigned char out[40000];
+    enum result res;
+    size_t total;
+    DWORD err;
+    int i;
+
+    for (i = 0; i < 2; i++)
+    {
+        res = run_all( d, data, len, in_step, out, sizeof(out), sizeof(out), &total, &err );
+        ok_( __FILE__, line )( res == RESULT_ERROR && err == ERROR_WINHTTP_INVALID_SERVER_RESPONSE,
+                               "call %d: result %d, error %u\n", i, res, (unsigned int)err );
+    }
+    decompressor_free( d );
+}
+
 static void test_corrupt(void)
 {
     static const unsigned char not_gzip[] = "hello, world: this is not compressed";
     static const unsigned char bad_block[] = { 0xff, 0xff, 0xff, 0xff };
     static const unsigned char zlib_dict[] = { 0x78, 0xbb, 0x00, 0x00, 0x00, 0x01, 0x03, 0x00 };
     static const unsigned char bad_gzip_method[] = { 0x1f, 0x8b, 0x07, 0x00, 0, 0, 0, 0, 0, 0x03, 0x03, 0x00 };
-    unsigned char *data, *packed, *out;
-    size_t packed_len, total, i;
-    struct decompressor *d;
-    enum result res;
-    DWORD err;
+    unsigned char *data, *packed;
+    size_t packed_len, i;
 
-    out = malloc( 40000 );
-
-    d = decompressor_create( L"gzip" );
-    res = run_all( d, not_gzip, sizeof(not_gzip), 100, out, 40000, 40000, &total, &err );
-    ok( res == RESULT_ERROR && err == ERROR_WINHTTP_INVALID_SERVER_RESPONSE, "not gzip: %d %lu\n", res, err );
-    /* and it stays failed */
-    res = run_all( d, not_gzip, sizeof(not_gzip), 100, out, 40000, 40000, &total, &err );
-    ok( res == RESULT_ERROR && err == ERROR_WINHTTP_INVALID_SERVER_RESPONSE, "again: %d %lu\n", res, err );
-    decompressor_free( d );
-
-    d = decompressor_create( L"deflate" );
-    res = run_all( d, bad_block, sizeof(bad_block), 100, out, 40000, 40000, &total, &err );
-    ok( res == RESULT_ERROR && err == ERROR_WINHTTP_INVALID_SERVER_RESPONSE, "bad block: %d %lu\n", res, err );
-    decompressor_free( d );
-
-    d = decompressor_create( L"deflate" );
-    res = run_all( d, bad_block, sizeof(bad_block), 1, out, 40000, 40000, &total, &err );
-    ok( res == RESULT_ERROR && err == ERROR_WINHTTP_INVALID_SERVER_RESPONSE, "bad block bytewise: %d %lu\n", res, err );
-    decompressor_free( d );
-
+    check_corrupt( L"gzip", not_gzip, sizeof(not_gzip), 100 );
+    check_corrupt( L"deflate", bad_block, sizeof(bad_block), 100 );
+    check_corrupt( L"deflate", bad_block, sizeof(bad_block), 1 );
     /* a zlib stream that wants a preset dictionary */
-    d = decompressor_create( L"deflate" );
-    res = run_all( d, zlib_dict, sizeof(zlib_dict), 100, out, 40000, 40000, &total, &err );
-    ok( res == RESULT_ERROR && err == ERROR_WINHTTP_INVALID_SERVER_RESPONSE, "dictionary: %d %lu\n", res, err );
-    decompressor_free( d );
-
-    d = decompressor_create( L"gzip" );
-    res = run_all( d, bad_gzip_method, sizeof(bad_gzip_method), 100, out, 40000, 40000, &total, &err );
-    ok( res == RESULT_ERROR && err == ERROR_WINHTTP_INVALID_SERVER_RESPONSE, "gzip method: %d %lu\n", res, err );
-    decompressor_free( d );
+    check_corrupt( L"deflate", zlib_dict, sizeof(zlib_dict), 100 );
+    check_corrupt( L"gzip", bad_gzip_method, sizeof(bad_gzip_method), 100 );
 
     data = make_data( 30000, 5 );
 
-    /* the gzip trailer's CRC and length, and the zlib trailer's Adler-32 */
+    /* each byte of the gzip trailer's CRC and length */
     packed = compress_data( data, 30000, WRAP_GZIP, 6, Z_DEFAULT_STRATEGY, &packed_len );
     for (i = packed_len - 8; i < packed_len; i++)
     {
+        winetest_push_context( "trailer byte %u", (unsigned int)(i - packed_len + 8) );
         packed[i] ^= 0x01;
-        d = decompressor_create( L"gzip" );
-        res = run_all( d, packed, packed_len, 4096, out, 40000, 40000, &total, &err );
-        ok( res == RESULT_ERROR && err == ERROR_WINHTTP_INVALID_SERVER_RESPONSE, "trailer byte %u: %d %lu\n",
-            (unsigned int)(i - packed_len + 8), res, err );
-        decompressor_free( d );
+        check_corrupt( L"gzip", packed, packed_len, 4096 );
         packed[i] ^= 0x01;
+        winetest_pop_context();
     }
     /* a byte changed in the middle is caught, by the block structure or the CRC */
     packed[packed_len / 2] ^= 0x5a;
-    d = decompressor_create( L"gzip" );
-    res = run_all( d, packed, packed_len, 4096, out, 40000, 40000, &total, &err );
-    ok( res == RESULT_ERROR && err == ERROR_WINHTTP_INVALID_SERVER_RESPONSE, "middle: %d %lu\n", res, err );
-    decompressor_free( d );
+    check_corrupt( L"gzip", packed, packed_len, 4096 );
     free( packed );
 
+    /* the zlib trailer's Adler-32 */
     packed = compress_data( data, 30000, WRAP_ZLIB, 6, Z_DEFAULT_STRATEGY, &packed_len );
     packed[packed_len - 1] ^= 0x80;
-    d = decompressor_create( L"deflate" );
-    res = run_all( d, packed, packed_len, 4096, out, 40000, 40000, &total, &err );
-    ok( res == RESULT_ERROR && err == ERROR_WINHTTP_INVALID_SERVER_RESPONSE, "adler: %d %lu\n", res, err );
-    decompressor_free( d );
+    check_corrupt( L"deflate", packed, packed_len, 4096 );
     free( packed );
-
     free( data );
-    free( out );
 }
 
 static void test_members_and_trailing(void)
@@ -360,10 +345,10 @@ static void test_members_and_trailing(void)
     /* the end of the first member is an end: more may follow */
     d = decompressor_create( L"gzip" );
     err = decompressor_run( d, one, one_len, &consumed, out, sizeof(out), &produced, &finished );
-    ok( !err && consumed == one_len && produced == 7 && finished, "first: %lu %u %u %d\n", err,
+    ok( !err && consumed == one_len && produced == 7 && finished, "first: %u %u %u %d\n", (unsigned int)err,
         (unsigned int)consumed, (unsigned int)produced, finished );
     err = decompressor_run( d, two, two_len, &consumed, out + 7, sizeof(out) - 7, &produced, &finished );
-    ok( !err && consumed == two_len && produced == 5 && finished, "second: %lu %u %u %d\n", err,
+    ok( !err && consumed == two_len && produced == 5 && finished, "second: %u %u %u %d\n", (unsigned int)err,
         (unsigned int)consumed, (unsigned int)produced, finished );
     ok( !memcmp( out, "hello, world", 12 ), "wrong data\n" );
     decompressor_free( d );
@@ -378,8 +363,8 @@ static void test_members_and_trailing(void)
     memcpy( joined + one_len, "\x1f\x8b\x09", 3 );
     d = decompressor_create( L"gzip" );
     res = run_all( d, joined, joined_len, 1000, out, sizeof(out), sizeof(out), &total, &err );
-    ok( res == RESULT_ERROR && err == ERROR_WINHTTP_INVALID_SERVER_RESPONSE, "corrupt second member: %d %lu\n",
-        res, err );
+    ok( res == RESULT_ERROR && err == ERROR_WINHTTP_INVALID_SERVER_RESPONSE, "corrupt second member: %d %u\n",
+        res, (unsigned int)err );
     decompressor_free( d );
 
     /* other bytes after the end are ignored, in gzip and deflate */
@@ -391,6 +376,29 @@ static void test_members_and_trailing(void)
     d = decompressor_create( L"gzip" );
     res = run_all( d, joined, one_len + 16, 1, out, sizeof(out), sizeof(out), &total, &err );
     ok( res == RESULT_FINISHED && total == 7, "trailing bytes one by one: %d %u\n", res, (unsigned int)total );
+    decompressor_free( d );
+
+    /* a first byte like a member's is held until the next one tells, however the input is cut */
+    memcpy( joined + one_len, "\x1f\x83 no member", 12 );
+    for (split = 1; split <= one_len + 12; split++)
+    {
+        d = decompressor_create( L"gzip" );
+        res = run_all( d, joined, one_len + 12, split, out, sizeof(out), sizeof(out), &total, &err );
+        ok( res == RESULT_FINISHED && total == 7, "in steps of %u: %d %u\n", (unsigned int)split, res,
+            (unsigned int)total );
+        decompressor_free( d );
+    }
+    d = decompressor_create( L"gzip" );
+    res = run_all( d, joined, one_len + 1, 1, out, sizeof(out), sizeof(out), &total, &err );
+    ok( res == RESULT_FINISHED && total == 7, "a lone 0x1f at the end: %d %u\n", res, (unsigned int)total );
+    decompressor_free( d );
+
+    /* once bytes were ignored, a member after them is too */
+    memcpy( joined + one_len, "xy", 2 );
+    memcpy( joined + one_len + 2, two, two_len );
+    d = decompressor_create( L"gzip" );
+    res = run_all( d, joined, one_len + 2 + two_len, 3, out, sizeof(out), sizeof(out), &total, &err );
+    ok( res == RESULT_FINISHED && total == 7, "member after garbage: %d %u\n", res, (unsigned int)total );
     decompressor_free( d );
     free( one );
     free( two );
@@ -408,11 +416,11 @@ static void test_members_and_trailing(void)
     /* an empty buffer on either side does nothing */
     d = decompressor_create( L"deflate" );
     err = decompressor_run( d, "x", 1, &consumed, out, 0, &produced, &finished );
-    ok( !err && !consumed && !produced && !finished, "no room: %lu %u %u %d\n", err, (unsigned int)consumed,
-        (unsigned int)produced, finished );
+    ok( !err && !consumed && !produced && !finished, "no room: %u %u %u %d\n", (unsigned int)err,
+        (unsigned int)consumed, (unsigned int)produced, finished );
     err = decompressor_run( d, NULL, 0, &consumed, out, sizeof(out), &produced, &finished );
-    ok( !err && !consumed && !produced && !finished, "no input: %lu %u %u %d\n", err, (unsigned int)consumed,
-        (unsigned int)produced, finished );
+    ok( !err && !consumed && !produced && !finished, "no input: %u %u %u %d\n", (unsigned int)err,
+        (unsigned int)consumed, (unsigned int)produced, finished );
     decompressor_free( d );
 }
 
@@ -516,7 +524,7 @@ static void test_bomb(void)
 
         /* the first step lets zlib allocate its state and window */
         err = decompressor_run( d, packed, packed_len, &consumed, out, step, &produced, &finished );
-        ok( !err && produced == step && !memcmp( out, zeros, step ), "first step: %lu %u\n", err,
+        ok( !err && produced == step && !memcmp( out, zeros, step ), "first step: %u %u\n", (unsigned int)err,
             (unsigned int)produced );
         pos += consumed;
         total += produced;
@@ -531,7 +539,7 @@ static void test_bomb(void)
             total += produced;
         }
         after = private_bytes();
-        ok( !err, "error %lu at step %u\n", err, (unsigned int)n );
+        ok( !err, "error %u at step %u\n", (unsigned int)err, (unsigned int)n );
         ok( n == steps, "stopped at step %u: produced %u, finished %d\n", (unsigned int)n, (unsigned int)produced,
             finished );
         ok( !bad_data, "output not zeros\n" );
