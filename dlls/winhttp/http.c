@@ -50,6 +50,12 @@ void free_response( struct request *request )
     request->content_length = ~(ULONGLONG)0;
     request->content_read = 0;
     memset( &request->chunked, 0, sizeof(request->chunked) );
+    decompressor_free( request->decoder );
+    request->decoder = NULL;
+    free( request->coded );
+    free( request->decoded );
+    request->coded = request->decoded = NULL;
+    request->coded_pos = request->coded_end = request->decoded_pos = request->decoded_end = 0;
 }
 
 static struct session *request_session( struct request *request )
@@ -124,7 +130,8 @@ static BOOL header_has_token( const WCHAR *value, const WCHAR *token )
 static WCHAR *build_request_head( struct request *request, ULONGLONG content_length, BOOL send_length )
 {
     struct session *session = request_session( request );
-    WCHAR host[300], extra[512] = L"", *head, *p;
+    WCHAR host[300], extra[512] = L"", *head, *p, *cookies = NULL;
+    const struct header *app_cookie = NULL;
     size_t len, i;
     INTERNET_PORT default_port = request->secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
 
@@ -139,22 +146,47 @@ static WCHAR *build_request_head( struct request *request, ULONGLONG content_len
     else if (send_length && !has_header( request, L"Content-Length" ) && !request->app_chunked)
         p += swprintf( p, 64, L"Content-Length: %llu\r\n", (unsigned long long)content_length );
     if (!has_header( request, L"Host" )) p += swprintf( p, 320, L"Host: %ls\r\n", host );
+    /* the application's own Accept-Encoding wins: it may want to decode itself */
+    if ((request->decompression & WINHTTP_DECOMPRESSION_FLAG_ALL) && !has_header( request, L"Accept-Encoding" ))
+        p += swprintf( p, 64, L"Accept-Encoding: %ls\r\n",
+                       (request->decompression & WINHTTP_DECOMPRESSION_FLAG_ALL) == WINHTTP_DECOMPRESSION_FLAG_ALL
+                       ? L"gzip, deflate"
+                       : (request->decompression & WINHTTP_DECOMPRESSION_FLAG_GZIP) ? L"gzip" : L"deflate" );
+    /* the session's cookies, after any the application set itself */
+    if (!(request->disable_flags & WINHTTP_DISABLE_COOKIES))
+    {
+        cookies = cookie_jar_header( session->cookies, request->host, request->path, request->secure );
+        app_cookie = find_header( &request->headers, L"Cookie", 0 );
+    }
 
     len = wcslen( request->verb ) + 1 + wcslen( request->path ) + 1 + wcslen( request->version ) + 2 + wcslen( extra );
     if (session->agent && !has_header( request, L"User-Agent" )) len += 12 + wcslen( session->agent ) + 2;
     for (i = 0; i < request->headers.count; i++)
         len += wcslen( request->headers.items[i].field ) + 2 + wcslen( request->headers.items[i].value ) + 2;
+    if (cookies) len += 10 + wcslen( cookies ) + 2;
     len += 3;
-    if (!(head = malloc( len * sizeof(WCHAR) ))) return NULL;
+    if (!(head = malloc( len * sizeof(WCHAR) )))
+    {
+        free( cookies );
+        return NULL;
+    }
 
     p = head;
     p += swprintf( p, len, L"%ls %ls %ls\r\n", request->verb, request->path, request->version );
     if (session->agent && !has_header( request, L"User-Agent" ))
         p += swprintf( p, len - (p - head), L"User-Agent: %ls\r\n", session->agent );
     for (i = 0; i < request->headers.count; i++)
-        p += swprintf( p, len - (p - head), L"%ls: %ls\r\n", request->headers.items[i].field,
-                       request->headers.items[i].value );
+    {
+        const struct header *header = &request->headers.items[i];
+
+        if (header == app_cookie && cookies)
+            p += swprintf( p, len - (p - head), L"Cookie: %ls; %ls\r\n", header->value, cookies );
+        else
+            p += swprintf( p, len - (p - head), L"%ls: %ls\r\n", header->field, header->value );
+    }
+    if (cookies && !app_cookie) p += swprintf( p, len - (p - head), L"Cookie: %ls\r\n", cookies );
     p += swprintf( p, len - (p - head), L"%ls\r\n", extra );
+    free( cookies );
     return head;
 }
 
@@ -498,8 +530,34 @@ static DWORD setup_body( struct request *request )
         if (header_has_token( header->value, L"close" )) request->keep_alive = FALSE;
         else if (header_has_token( header->value, L"keep-alive" ) && !request->body_to_close) request->keep_alive = TRUE;
     }
+    if (!request->body_done && (request->decompression & WINHTTP_DECOMPRESSION_FLAG_ALL) &&
+        (header = find_header( &request->response_headers, L"Content-Encoding", 0 )) &&
+        !find_header( &request->response_headers, L"Content-Encoding", 1 ))
+    {
+        BOOL gzip = !_wcsicmp( header->value, L"gzip" ) || !_wcsicmp( header->value, L"x-gzip" );
+        BOOL deflate = !_wcsicmp( header->value, L"deflate" );
+
+        /* only the encodings the application asked us to decode */
+        if ((gzip && (request->decompression & WINHTTP_DECOMPRESSION_FLAG_GZIP)) ||
+            (deflate && (request->decompression & WINHTTP_DECOMPRESSION_FLAG_DEFLATE)))
+        {
+            if (!(request->decoder = decompressor_create( header->value ))) return ERROR_OUTOFMEMORY;
+        }
+    }
     if (request->body_done) release_connection( request, request->keep_alive );
     return ERROR_SUCCESS;
+}
+
+/* Every Set-Cookie of a final response goes into the session's jar. */
+static void store_cookies( struct request *request )
+{
+    const struct header *header;
+    unsigned int i;
+
+    if (request->disable_flags & WINHTTP_DISABLE_COOKIES) return;
+    for (i = 0; (header = find_header( &request->response_headers, L"Set-Cookie", i )); i++)
+        cookie_jar_store( request_session( request )->cookies, request->host, request->path, request->secure,
+                          header->value );
 }
 
 static DWORD receive_response( struct request *request )
@@ -529,6 +587,7 @@ static DWORD receive_response( struct request *request )
         /* interim responses are skipped, except a protocol switch */
         if (request->status_code >= 200 || request->status_code == 101) break;
     }
+    store_cookies( request );
     {
         DWORD received = len;
         send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED, &received, sizeof(received) );
@@ -929,6 +988,55 @@ static DWORD do_receive( struct request *request )
     return ERROR_SUCCESS;
 }
 
+#define DECODE_BUFFER_SIZE 65536
+
+/* Decompressed body bytes into request->decoded; none once the body has ended. */
+static DWORD fill_decoded( struct request *request )
+{
+    size_t consumed, produced, count;
+    BOOL finished;
+    DWORD error;
+
+    if (!request->decoded && !(request->decoded = malloc( DECODE_BUFFER_SIZE ))) return ERROR_OUTOFMEMORY;
+    if (!request->coded && !(request->coded = malloc( DECODE_BUFFER_SIZE ))) return ERROR_OUTOFMEMORY;
+    request->decoded_pos = request->decoded_end = 0;
+    for (;;)
+    {
+        size_t pending = request->coded_end - request->coded_pos;
+
+        if (!request->body_done && pending < DECODE_BUFFER_SIZE / 2)
+        {
+            memmove( request->coded, request->coded + request->coded_pos, pending );
+            request->coded_pos = 0;
+            request->coded_end = pending;
+            if ((error = read_body( request, request->coded + pending, DECODE_BUFFER_SIZE - pending, &count )))
+                return error;
+            request->coded_end += count;
+        }
+        if ((error = decompressor_run( request->decoder, request->coded + request->coded_pos,
+                                       request->coded_end - request->coded_pos, &consumed, request->decoded,
+                                       DECODE_BUFFER_SIZE, &produced, &finished )))
+            return error;
+        request->coded_pos += consumed;
+        request->decoded_end = produced;
+        if (produced) return ERROR_SUCCESS;
+        /* nothing more will come: the body is over (a stream cut short ends here too) */
+        if (request->body_done && (finished || !consumed)) return ERROR_SUCCESS;
+    }
+}
+
+static DWORD read_decoded( struct request *request, char *buffer, size_t size, size_t *read )
+{
+    DWORD error;
+
+    *read = 0;
+    if (request->decoded_pos == request->decoded_end && (error = fill_decoded( request ))) return error;
+    *read = min( size, request->decoded_end - request->decoded_pos );
+    memcpy( buffer, request->decoded + request->decoded_pos, *read );
+    request->decoded_pos += *read;
+    return ERROR_SUCCESS;
+}
+
 static DWORD do_read( struct request *request, void *buffer, DWORD len, BOOL fill, DWORD *read )
 {
     DWORD error = ERROR_SUCCESS, total = 0;
@@ -937,7 +1045,9 @@ static DWORD do_read( struct request *request, void *buffer, DWORD len, BOOL fil
     if (request->state != REQUEST_RESPONSE) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
     do
     {
-        if ((error = read_body( request, (char *)buffer + total, len - total, &count ))) break;
+        if (request->decoder) error = read_decoded( request, (char *)buffer + total, len - total, &count );
+        else error = read_body( request, (char *)buffer + total, len - total, &count );
+        if (error) break;
         total += count;
     } while (fill && count && total < len);
     *read = total;
@@ -956,8 +1066,13 @@ static DWORD run_operation( struct request *request, struct operation_task *op, 
     case OP_WRITE:      error = do_write( request, op->buffer, op->len ); *result = error ? 0 : op->len; break;
     case OP_RECEIVE:    error = do_receive( request ); break;
     case OP_QUERY_DATA:
-        error = request->state == REQUEST_RESPONSE ? data_available( request, result )
-                                                   : ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+        if (request->state != REQUEST_RESPONSE) error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+        else if (!request->decoder) error = data_available( request, result );
+        else if (request->decoded_pos < request->decoded_end || !(error = fill_decoded( request )))
+        {
+            *result = request->decoded_end - request->decoded_pos;
+            error = ERROR_SUCCESS;
+        }
         break;
     case OP_READ:       error = do_read( request, (void *)op->buffer, op->len, op->fill, result ); break;
     default:            error = ERROR_INVALID_PARAMETER; break;

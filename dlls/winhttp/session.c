@@ -84,6 +84,7 @@ static void session_destroy( struct object_header *hdr )
     free( session->proxy_username );
     free( session->proxy_password );
     free( session->stored.items );
+    cookie_jar_free( session->cookies );
     if (session->unload_event) SetEvent( session->unload_event );
     while (session->pool_count) netconn_close( session->pool[--session->pool_count] );
     free( session->pool );
@@ -324,12 +325,14 @@ HINTERNET WINAPI WinHttpOpen( const WCHAR *agent, DWORD access, const WCHAR *pro
     session->websocket_keepalive = 30000;
     session->websocket_close_timeout = 10000;
     session->agent = strdupW( agent );
+    session->cookies = cookie_jar_create();
     if (access == WINHTTP_ACCESS_TYPE_NAMED_PROXY)
     {
         session->proxy_server = strdupW( proxy );
         session->proxy_bypass = strdupW( bypass );
     }
-    if ((agent && !session->agent) || (access == WINHTTP_ACCESS_TYPE_NAMED_PROXY && !session->proxy_server))
+    if ((agent && !session->agent) || (access == WINHTTP_ACCESS_TYPE_NAMED_PROXY && !session->proxy_server) ||
+        !session->cookies)
     {
         release_object( &session->hdr );
         SetLastError( ERROR_OUTOFMEMORY );

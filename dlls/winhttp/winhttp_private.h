@@ -184,6 +184,7 @@ struct session
     DWORD max_status_continue;
     DWORD tcp_keepalive[3];
     HANDLE unload_event;            /* WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT: set when the session goes */
+    struct cookie_jar *cookies;
     struct stored_options stored;
     SRWLOCK pool_lock;              /* idle keep-alive connections */
     struct netconn **pool;
@@ -241,6 +242,9 @@ struct request
     ULONGLONG content_length;           /* ~0 when unknown */
     ULONGLONG content_read;
     struct chunked_decoder chunked;
+    struct decompressor *decoder;       /* Content-Encoding we undo, or NULL */
+    char *coded, *decoded;              /* body bytes before and after decoding */
+    size_t coded_pos, coded_end, decoded_pos, decoded_end;
     WCHAR *verb;
     WCHAR *path;
     WCHAR *version;

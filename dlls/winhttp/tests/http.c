@@ -492,6 +492,13 @@ static const char headers_response[] =
     "\r\n";
 
 static const char chunked_body[] = "hello world";
+/* "hello, decompressed world" gzipped, and "hello, deflated world" in zlib's wrapping */
+static const char gzip_body[] =
+    "\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\xcb\x48\xcd\xc9\xc9\xd7\x51\x48\x49\x4d\xce\xcf\x2d\x28\x4a"
+    "\x2d\x2e\x4e\x4d\x51\x28\xcf\x2f\xca\x49\x01\x00\xb2\xe1\x08\x53\x19\x00\x00\x00";
+static const char deflate_body[] =
+    "\x78\x9c\xcb\x48\xcd\xc9\xc9\xd7\x51\x48\x49\x4d\xcb\x49\x2c\x49\x4d\x51\x28\xcf\x2f\xca\x49\x01\x00"
+    "\x55\x44\x07\xe2";
 static const char close_body[] = "the body ends where the connection does";
 
 /* the response to one request, chosen by its path */
@@ -702,6 +709,27 @@ static enum action respond( struct conn *c, const struct record *rec )
     {
         send_str( c, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n" );
         if (strcmp( verb, "HEAD" )) send_str( c, "target" );
+        return KEEP_OPEN;
+    }
+    if (!strcmp( path, "/cookie/set" ))
+    {
+        send_str( c, "HTTP/1.1 200 OK\r\nSet-Cookie: name=value; Path=/cookie\r\n"
+                     "Set-Cookie: other=1; Path=/elsewhere\r\nContent-Length: 0\r\n\r\n" );
+        return KEEP_OPEN;
+    }
+    if (!strcmp( path, "/cookie/check" ))
+    {
+        send_str( c, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" );
+        return KEEP_OPEN;
+    }
+    if (!strcmp( path, "/gzip" ) || !strcmp( path, "/deflate" ))
+    {
+        BOOL gzip = !strcmp( path, "/gzip" );
+        size_t len = gzip ? sizeof(gzip_body) - 1 : sizeof(deflate_body) - 1;
+        sprintf( buf, "HTTP/1.1 200 OK\r\nContent-Encoding: %s\r\nContent-Length: %u\r\n\r\n",
+                 gzip ? "gzip" : "deflate", (unsigned int)len );
+        send_str( c, buf );
+        send_all( c, gzip ? gzip_body : deflate_body, len );
         return KEEP_OPEN;
     }
     if (!strcmp( path, "/drop" )) return CLOSE;
@@ -2937,6 +2965,101 @@ static void test_connect_errors(void)
 
 /* a fresh server, so that no pooled connection is reused, and one request to it;
  * returns the error of WinHttpSendRequest or WinHttpReceiveResponse */
+static void test_cookies( struct server *server )
+{
+    HINTERNET ses, con, req;
+    const struct record *rec;
+    DWORD value;
+
+    ses = open_session();
+    con = connect_server( ses, server );
+
+    /* [doc] the session keeps the cookies a response sets, for the paths they name */
+    req = do_request( con, L"GET", L"/cookie/set" );
+    WinHttpCloseHandle( req );
+    req = do_request( con, L"GET", L"/cookie/check" );
+    rec = server_last( server );
+    ok( rec && has_line( rec->head, "Cookie: name=value" ), "cookie not sent: %s\n", head_of( rec ) );
+    ok( rec && !strstr( rec->head, "other=1" ), "a cookie for another path was sent: %s\n", head_of( rec ) );
+    WinHttpCloseHandle( req );
+
+    /* [doc] a cookie the application sets itself is kept, and the session's join it */
+    req = open_request( con, L"GET", L"/cookie/check" );
+    add_headers( req, L"Cookie: mine=1", ~0u, WINHTTP_ADDREQ_FLAG_ADD, ERROR_SUCCESS );
+    if (send_request( req, NULL, NULL, 0, 0 )) receive_response( req );
+    rec = server_last( server );
+    ok( rec && strstr( rec->head, "mine=1" ) && strstr( rec->head, "name=value" ), "cookies %s\n", head_of( rec ) );
+    ok( rec && count_fields( rec->head, "Cookie" ) == 1, "more than one Cookie line: %s\n", head_of( rec ) );
+    WinHttpCloseHandle( req );
+
+    /* [doc] WINHTTP_DISABLE_COOKIES: none sent */
+    req = open_request( con, L"GET", L"/cookie/check" );
+    value = WINHTTP_DISABLE_COOKIES;
+    ok( WinHttpSetOption( req, WINHTTP_OPTION_DISABLE_FEATURE, &value, sizeof(value) ), "error %lu\n", GetLastError() );
+    if (send_request( req, NULL, NULL, 0, 0 )) receive_response( req );
+    rec = server_last( server );
+    ok( rec && !count_fields( rec->head, "Cookie" ), "cookie sent although disabled: %s\n", head_of( rec ) );
+    WinHttpCloseHandle( req );
+    WinHttpCloseHandle( con );
+    WinHttpCloseHandle( ses );
+
+    /* [doc] each session has its own */
+    ses = open_session();
+    con = connect_server( ses, server );
+    req = do_request( con, L"GET", L"/cookie/check" );
+    rec = server_last( server );
+    ok( rec && !count_fields( rec->head, "Cookie" ), "another session's cookie was sent: %s\n", head_of( rec ) );
+    WinHttpCloseHandle( req );
+    WinHttpCloseHandle( con );
+    WinHttpCloseHandle( ses );
+}
+
+static void test_decompression( struct server *server )
+{
+    static const struct { const WCHAR *path; DWORD flags; const char *body; size_t len; } tests[] =
+    {
+        { L"/gzip", 0, gzip_body, sizeof(gzip_body) - 1 },
+        { L"/gzip", WINHTTP_DECOMPRESSION_FLAG_ALL, "hello, decompressed world", 25 },
+        { L"/gzip", WINHTTP_DECOMPRESSION_FLAG_DEFLATE, gzip_body, sizeof(gzip_body) - 1 },
+        { L"/deflate", WINHTTP_DECOMPRESSION_FLAG_DEFLATE, "hello, deflated world", 21 },
+        { L"/deflate", WINHTTP_DECOMPRESSION_FLAG_GZIP, deflate_body, sizeof(deflate_body) - 1 },
+    };
+    HINTERNET ses, con, req;
+    const struct record *rec;
+    char body[256];
+    DWORD count, available;
+    unsigned int i;
+
+    ses = open_session();
+    con = connect_server( ses, server );
+    for (i = 0; i < ARRAY_SIZE(tests); i++)
+    {
+        winetest_push_context( "%u", i );
+        req = open_request( con, L"GET", tests[i].path );
+        if (tests[i].flags)
+            ok( WinHttpSetOption( req, WINHTTP_OPTION_DECOMPRESSION, (void *)&tests[i].flags, sizeof(DWORD) ),
+                "error %lu\n", GetLastError() );
+        if (send_request( req, NULL, NULL, 0, 0 ) && receive_response( req ))
+        {
+            rec = server_last( server );
+            /* [doc] Accept-Encoding is sent for the encodings asked for */
+            if (tests[i].flags == WINHTTP_DECOMPRESSION_FLAG_ALL)
+                ok( rec && has_line( rec->head, "Accept-Encoding: gzip, deflate" ), "head %s\n", head_of( rec ) );
+            else if (!tests[i].flags)
+                ok( rec && !count_fields( rec->head, "Accept-Encoding" ), "head %s\n", head_of( rec ) );
+            available = 0;
+            ok( WinHttpQueryDataAvailable( req, &available ) && available, "nothing available, error %lu\n",
+                GetLastError() );
+            count = read_body( req, body, sizeof(body) );
+            ok( count == tests[i].len && !memcmp( body, tests[i].body, count ), "body %s\n", escape( body, count ) );
+        }
+        WinHttpCloseHandle( req );
+        winetest_pop_context();
+    }
+    WinHttpCloseHandle( con );
+    WinHttpCloseHandle( ses );
+}
+
 static DWORD request_error( const WCHAR *path, DWORD receive_timeout, DWORD *elapsed )
 {
     struct server server;
@@ -3152,6 +3275,8 @@ START_TEST(http)
     test_keep_alive();
     test_response_heads( &server );
     test_redirects( &server );
+    test_cookies( &server );
+    test_decompression( &server );
     test_connect_errors();
     test_server_errors();
     test_body_timeout();
