@@ -79,7 +79,7 @@ static void release_connection( struct request *request, BOOL reusable )
         return;
     }
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CLOSING_CONNECTION, NULL, 0 );
-    netconn_close( conn );
+    pool_close( request_session( request ), conn );
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CONNECTION_CLOSED, NULL, 0 );
 }
 
@@ -92,7 +92,7 @@ static DWORD set_connection( struct request *request, struct netconn *conn )
     if (!(cancelled = request->cancelled)) request->netconn = conn;
     ReleaseSRWLockExclusive( &request->io_lock );
     if (!cancelled) return ERROR_SUCCESS;
-    netconn_close( conn );
+    pool_close( request_session( request ), conn );
     return ERROR_WINHTTP_OPERATION_CANCELLED;
 }
 
@@ -198,21 +198,28 @@ static DWORD open_connection( struct request *request, BOOL *reused )
     WCHAR address[64];
     DWORD error;
 
-    if ((conn = pool_take( request_session( request ), request->host, request->port, request->secure )))
-    {
-        *reused = TRUE;
-        return set_connection( request, conn );
-    }
-    *reused = FALSE;
+    if ((error = pool_get( request_session( request ), request->host, request->port, request->secure,
+                           &request->cancelled, &conn )))
+        return error;
+    if ((*reused = conn != NULL)) return set_connection( request, conn );
+
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, request->host, wcslen( request->host ) + 1 );
-    if ((error = netconn_resolve( request->host, request->port, &addresses ))) return error;
+    if ((error = netconn_resolve( request->host, request->port, &addresses )))
+    {
+        pool_unreserve( request_session( request ), request->host, request->port, request->secure );
+        return error;
+    }
     netconn_address_string( addresses, address, ARRAY_SIZE(address) );
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, address, wcslen( address ) + 1 );
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, address, wcslen( address ) + 1 );
     error = netconn_connect( request->host, request->port, addresses, request->timeouts.connect, &conn,
                              address, ARRAY_SIZE(address) );
     netconn_free_addresses( addresses );
-    if (error) return error;
+    if (error)
+    {
+        pool_unreserve( request_session( request ), request->host, request->port, request->secure );
+        return error;
+    }
     conn->secure = request->secure;
     if ((error = set_connection( request, conn ))) return error;
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, address, wcslen( address ) + 1 );
@@ -1281,6 +1288,8 @@ void cancel_request( struct request *request )
     request->cancelled = TRUE;
     if (request->netconn) netconn_cancel( request->netconn );
     ReleaseSRWLockExclusive( &request->io_lock );
+    /* a request waiting for a free connection to its server wakes up too */
+    WakeAllConditionVariable( &request_session( request )->pool_cv );
 }
 
 /* WINHTTP_CONNECTION_INFO: the two ends of the request's connection. */

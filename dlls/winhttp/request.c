@@ -71,7 +71,7 @@ static void request_destroy( struct object_header *hdr )
     free( request->stored.items );
     free_header_list( &request->headers );
     free_response( request );
-    netconn_close( request->netconn );
+    pool_close( request->connect->session, request->netconn );
     free( request->read_buf );
     free( request );
 }

@@ -88,6 +88,8 @@ static void session_destroy( struct object_header *hdr )
     if (session->unload_event) SetEvent( session->unload_event );
     while (session->pool_count) netconn_close( session->pool[--session->pool_count] );
     free( session->pool );
+    while (session->server_count) free( session->servers[--session->server_count].host );
+    free( session->servers );
     free( session );
 }
 
@@ -97,33 +99,116 @@ static void session_destroy( struct object_header *hdr )
 #define POOL_IDLE_MS 30000
 #define POOL_MAX     64
 
-struct netconn *pool_take( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure )
+/* How many connections the session has to a server, idle ones included:
+ * WINHTTP_OPTION_MAX_CONNS_PER_SERVER bounds it. Call with pool_lock held. */
+static LONG *server_count( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL add )
 {
-    struct netconn *found = NULL, *expired[POOL_MAX];
-    ULONGLONG now = GetTickCount64();
-    unsigned int i, count = 0;
+    struct server_count *server;
+    unsigned int i;
+
+    for (i = 0; i < session->server_count; i++)
+    {
+        server = &session->servers[i];
+        if (server->port == port && server->secure == secure && !_wcsicmp( server->host, host )) return &server->count;
+    }
+    if (!add) return NULL;
+    if (!(server = realloc( session->servers, (session->server_count + 1) * sizeof(*server) ))) return NULL;
+    session->servers = server;
+    server = &session->servers[session->server_count];
+    if (!(server->host = strdupW( host ))) return NULL;
+    server->port = port;
+    server->secure = secure;
+    server->count = 0;
+    session->server_count++;
+    return &server->count;
+}
+
+/* Closes a connection of the session's, making room for another to its server. */
+void pool_close( struct session *session, struct netconn *conn )
+{
+    LONG *count;
+
+    if (!conn) return;
+    AcquireSRWLockExclusive( &session->pool_lock );
+    if ((count = server_count( session, conn->host, conn->port, conn->secure, FALSE )) && *count) (*count)--;
+    ReleaseSRWLockExclusive( &session->pool_lock );
+    WakeAllConditionVariable( &session->pool_cv );
+    netconn_close( conn );
+}
+
+/* An idle connection to the server, or (with *conn NULL) the right to open one,
+ * waiting while the server has its maximum already. Wakes for cancellation too. */
+DWORD pool_get( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure,
+                const BOOL *cancelled, struct netconn **conn )
+{
+    struct netconn *expired[POOL_MAX];
+    unsigned int i, count;
+    DWORD error = ERROR_SUCCESS;
+    LONG *open;
 
     AcquireSRWLockExclusive( &session->pool_lock );
-    for (i = session->pool_count; i-- > 0;)
+    for (;;)
     {
-        struct netconn *conn = session->pool[i];
-        BOOL stale = now - conn->idle_since > POOL_IDLE_MS;
+        ULONGLONG now = GetTickCount64();
 
-        if (!stale && (found || conn->port != port || conn->secure != secure || _wcsicmp( conn->host, host )))
+        *conn = NULL;
+        count = 0;
+        for (i = session->pool_count; i-- > 0;)
+        {
+            struct netconn *idle = session->pool[i];
+            BOOL stale = now - idle->idle_since > POOL_IDLE_MS;
+
+            if (!stale && (*conn || idle->port != port || idle->secure != secure || _wcsicmp( idle->host, host )))
+                continue;
+            session->pool[i] = session->pool[--session->pool_count];
+            if (stale) expired[count++] = idle;
+            else *conn = idle;
+        }
+        if (*conn && !netconn_is_alive( *conn ))
+        {
+            expired[count++] = *conn;
+            *conn = NULL;
+        }
+        if (count)
+        {
+            /* dead or stale connections go, and we look again */
+            ReleaseSRWLockExclusive( &session->pool_lock );
+            while (count) pool_close( session, expired[--count] );
+            AcquireSRWLockExclusive( &session->pool_lock );
             continue;
-        session->pool[i] = session->pool[--session->pool_count];
-        if (stale) expired[count++] = conn;
-        else found = conn;
+        }
+        if (*conn) break;
+        if (*cancelled)
+        {
+            error = ERROR_WINHTTP_OPERATION_CANCELLED;
+            break;
+        }
+        if (!(open = server_count( session, host, port, secure, TRUE )))
+        {
+            error = ERROR_OUTOFMEMORY;
+            break;
+        }
+        if ((DWORD)*open < session->max_conns_per_server)
+        {
+            (*open)++;
+            break;
+        }
+        /* a connection will come back to the pool or close; a close of ours wakes us too */
+        SleepConditionVariableSRW( &session->pool_cv, &session->pool_lock, 1000, 0 );
     }
     ReleaseSRWLockExclusive( &session->pool_lock );
+    return error;
+}
 
-    while (count) netconn_close( expired[--count] );
-    if (found && !netconn_is_alive( found ))
-    {
-        netconn_close( found );
-        found = NULL;
-    }
-    return found;
+/* A connection that failed to open gives its place back. */
+void pool_unreserve( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure )
+{
+    LONG *count;
+
+    AcquireSRWLockExclusive( &session->pool_lock );
+    if ((count = server_count( session, host, port, secure, FALSE )) && *count) (*count)--;
+    ReleaseSRWLockExclusive( &session->pool_lock );
+    WakeAllConditionVariable( &session->pool_cv );
 }
 
 void pool_put( struct session *session, struct netconn *conn )
@@ -143,7 +228,8 @@ void pool_put( struct session *session, struct netconn *conn )
         session->pool[session->pool_count++] = conn;
     }
     ReleaseSRWLockExclusive( &session->pool_lock );
-    netconn_close( evicted );
+    WakeAllConditionVariable( &session->pool_cv );
+    pool_close( session, evicted );
 }
 
 #define VALID_SECURE_PROTOCOLS (WINHTTP_FLAG_SECURE_PROTOCOL_SSL2 | WINHTTP_FLAG_SECURE_PROTOCOL_SSL3 | \
@@ -305,6 +391,7 @@ HINTERNET WINAPI WinHttpOpen( const WCHAR *agent, DWORD access, const WCHAR *pro
     }
     init_object( &session->hdr, WINHTTP_HANDLE_TYPE_SESSION, &session_vtbl, NULL );
     InitializeSRWLock( &session->pool_lock );
+    InitializeConditionVariable( &session->pool_cv );
     session->hdr.flags = flags & WINHTTP_FLAG_ASYNC;  /* secure defaults include async */
     session->open_flags = flags;
     session->access = access;

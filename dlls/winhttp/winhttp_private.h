@@ -186,9 +186,18 @@ struct session
     HANDLE unload_event;            /* WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT: set when the session goes */
     struct cookie_jar *cookies;
     struct stored_options stored;
-    SRWLOCK pool_lock;              /* idle keep-alive connections */
+    SRWLOCK pool_lock;              /* idle keep-alive connections, and counts per server */
+    CONDITION_VARIABLE pool_cv;     /* signalled when a connection goes idle or closes */
     struct netconn **pool;
     unsigned int pool_count;
+    struct server_count
+    {
+        WCHAR *host;
+        INTERNET_PORT port;
+        BOOL secure;
+        LONG count;
+    } *servers;
+    unsigned int server_count;
 };
 
 struct connect
@@ -349,8 +358,11 @@ WCHAR *escape_object_name( const WCHAR *object, DWORD flags );
 
 /* session.c */
 extern const struct timeouts default_timeouts;
-struct netconn *pool_take( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure );
+DWORD pool_get( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure,
+                const BOOL *cancelled, struct netconn **conn );
+void pool_unreserve( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure );
 void pool_put( struct session *session, struct netconn *conn );
+void pool_close( struct session *session, struct netconn *conn );
 DWORD query_timeout_option( const struct timeouts *t, DWORD option, void *buffer, DWORD *len );
 DWORD set_timeout_option( struct timeouts *t, DWORD option, const void *buffer, DWORD len );
 

@@ -1,0 +1,9 @@
+/* placeholder: being written */
+#include <stdarg.h>
+#include <windef.h>
+#include <winbase.h>
+#include "wine/test.h"
+
+START_TEST(notification)
+{
+}
