@@ -711,6 +711,12 @@ static enum action respond( struct conn *c, const struct record *rec )
         if (strcmp( verb, "HEAD" )) send_str( c, "target" );
         return KEEP_OPEN;
     }
+    if (!strcmp( path, "/wait500" ))
+    {
+        /* holds the connection a while, then answers and keeps it */
+        if (server_sleep( c->server, 500 )) send_str( c, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nslow" );
+        return KEEP_OPEN;
+    }
     if (!strcmp( path, "/cookie/set" ))
     {
         send_str( c, "HTTP/1.1 200 OK\r\nSet-Cookie: name=value; Path=/cookie\r\n"
@@ -2965,6 +2971,62 @@ static void test_connect_errors(void)
 
 /* a fresh server, so that no pooled connection is reused, and one request to it;
  * returns the error of WinHttpSendRequest or WinHttpReceiveResponse */
+struct max_conns_thread
+{
+    HINTERNET con;
+    const WCHAR *path;
+    DWORD status;
+    DWORD done;         /* GetTickCount() when the response was read */
+};
+
+static DWORD CALLBACK max_conns_thread( void *arg )
+{
+    struct max_conns_thread *t = arg;
+    HINTERNET req = do_request( t->con, L"GET", t->path );
+    char body[16];
+
+    t->status = req ? get_status( req ) : 0;
+    if (req) read_body( req, body, sizeof(body) );
+    t->done = GetTickCount();
+    WinHttpCloseHandle( req );
+    return 0;
+}
+
+static void test_max_conns(void)
+{
+    struct max_conns_thread threads[2];
+    struct server server;
+    HINTERNET ses, con;
+    HANDLE handles[2];
+    DWORD value = 1, start;
+    unsigned int i;
+
+    if (!server_start( &server, 0 )) return;
+    ses = open_session();
+    /* [doc] WINHTTP_OPTION_MAX_CONNS_PER_SERVER: one connection, so the second request waits for it */
+    ok( WinHttpSetOption( ses, WINHTTP_OPTION_MAX_CONNS_PER_SERVER, &value, sizeof(value) ), "error %lu\n",
+        GetLastError() );
+    con = connect_server( ses, &server );
+    start = GetTickCount();
+    for (i = 0; i < 2; i++)
+    {
+        threads[i].con = con;
+        threads[i].path = i ? L"/ok" : L"/wait500";
+        handles[i] = CreateThread( NULL, 0, max_conns_thread, &threads[i], 0, NULL );
+        if (!i) Sleep( 100 );
+    }
+    ok( WaitForMultipleObjects( 2, handles, TRUE, 20000 ) == WAIT_OBJECT_0, "the requests did not finish\n" );
+    for (i = 0; i < 2; i++) CloseHandle( handles[i] );
+    ok( threads[0].status == 200 && threads[1].status == 200, "status %lu %lu\n", threads[0].status, threads[1].status );
+    ok( server.accepted == 1, "%ld connections with a limit of one\n", server.accepted );
+    ok( (int)(threads[1].done - threads[0].done) >= 0, "the second request finished %ld ms before the first\n",
+        (long)(threads[0].done - threads[1].done) );
+    ok( threads[1].done - start >= 450, "the second request did not wait: %lu ms\n", threads[1].done - start );
+    WinHttpCloseHandle( con );
+    WinHttpCloseHandle( ses );
+    server_stop( &server );
+}
+
 static void test_cookies( struct server *server )
 {
     HINTERNET ses, con, req;
@@ -3276,6 +3338,7 @@ START_TEST(http)
     test_response_heads( &server );
     test_redirects( &server );
     test_cookies( &server );
+    test_max_conns();
     test_decompression( &server );
     test_connect_errors();
     test_server_errors();
