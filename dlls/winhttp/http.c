@@ -807,8 +807,8 @@ static DWORD read_body( struct request *request, char *buffer, size_t size, size
             {
                 size_t used;
                 int ret = chunked_decode( &request->chunked, request->read_buf + request->read_pos, avail, &used );
+                if (ret < 0) return chunked_error( ret );  /* used is not set then */
                 request->read_pos += used;
-                if (ret < 0) return chunked_error( ret );
                 if (ret == PARSE_DONE) { request->body_done = TRUE; break; }
                 avail = request->read_end - request->read_pos;
             }
@@ -894,8 +894,8 @@ static DWORD data_available( struct request *request, DWORD *available )
             if (request->chunked.state != CHUNK_DATA)
                 ret = chunked_decode( &request->chunked, request->read_buf + request->read_pos, avail, &used );
             else used = 0;
+            if (ret < 0) return chunked_error( ret );  /* used is not set then */
             request->read_pos += used;
-            if (ret < 0) return chunked_error( ret );
             if (ret == PARSE_DONE)
             {
                 request->body_done = TRUE;
@@ -1111,12 +1111,83 @@ static void send_completion( struct request *request, struct operation_task *op,
     }
 }
 
+/* An asynchronous operation that would begin by waiting for the server: for a
+ * response, or for more of the body. Such waits hold no thread (see start_wait). */
+static BOOL must_wait( struct request *request, enum operation op )
+{
+    if (!request->netconn || request->read_end > request->read_pos) return FALSE;
+    switch (op)
+    {
+    case OP_RECEIVE:
+        if (request->state != REQUEST_SENT || request->chunked_upload) return FALSE;
+        break;
+    case OP_QUERY_DATA:
+    case OP_READ:
+        if (request->state != REQUEST_RESPONSE || request->body_done) return FALSE;
+        if (request->decoder && (request->decoded_pos < request->decoded_end || request->coded_pos < request->coded_end))
+            return FALSE;
+        break;
+    default:
+        return FALSE;
+    }
+    return !netconn_readable( request->netconn );
+}
+
+/* The first wait for a response: the receive timeout, or the receive-response one if shorter. */
+static int response_timeout( struct request *request )
+{
+    const struct timeouts *t = &request->timeouts;
+    int receive = t->receive > 0 ? t->receive : 0, response = t->receive_response > 0 ? t->receive_response : 0;
+
+    if (!receive) return response;
+    if (!response) return receive;
+    return min( receive, response );
+}
+
+/* The wait is over: the socket has something, closed, or the timeout passed. */
+static void CALLBACK wait_done( TP_CALLBACK_INSTANCE *instance, void *context, TP_WAIT *wait, TP_WAIT_RESULT result )
+{
+    struct request *request = context;
+    struct operation_task *op = request->waiting_op;
+    DWORD error, value = 0;
+
+    request->waiting_op = NULL;
+    netconn_unwatch( request->netconn );
+    if (result == WAIT_TIMEOUT && !request->cancelled) error = ERROR_WINHTTP_TIMEOUT;
+    else error = run_operation( request, op, &value );
+    InterlockedExchange( &request->busy, 0 );
+    send_completion( request, op, error, value );
+    release_object( &request->hdr );
+    free( op );
+}
+
+/* Parks the operation on a thread-pool wait for the socket: a thousand requests
+ * waiting for slow servers then need a few wait threads, not a thousand workers. */
+static BOOL start_wait( struct request *request, struct operation_task *op )
+{
+    int timeout = op->op == OP_RECEIVE ? response_timeout( request ) : request->timeouts.receive;
+    LARGE_INTEGER due;
+    FILETIME ft;
+
+    if (!request->wait_event && !(request->wait_event = CreateEventW( NULL, FALSE, FALSE, NULL ))) return FALSE;
+    if (!request->wait && !(request->wait = CreateThreadpoolWait( wait_done, request, NULL ))) return FALSE;
+    if (!netconn_watch( request->netconn, request->wait_event )) return FALSE;
+    request->waiting_op = op;
+    op->task.detached = TRUE;
+    due.QuadPart = -(LONGLONG)timeout * 10000;  /* relative, in 100 ns units */
+    ft.dwLowDateTime = due.LowPart;
+    ft.dwHighDateTime = due.HighPart;
+    SetThreadpoolWait( request->wait, request->wait_event, timeout > 0 ? &ft : NULL );
+    return TRUE;
+}
+
 static void run_operation_task( struct task *task )
 {
     struct operation_task *op = CONTAINING_RECORD( task, struct operation_task, task );
     struct request *request = CONTAINING_RECORD( task->obj, struct request, hdr );
     DWORD error, result;
 
+    if (!request->cancelled && must_wait( request, op->op ) && start_wait( request, op )) return;
     error = run_operation( request, op, &result );
     /* the next operation may start from inside the completion callback */
     InterlockedExchange( &request->busy, 0 );

@@ -243,3 +243,29 @@ void netconn_addresses( struct netconn *conn, void *local, void *remote )
     len = sizeof(SOCKADDR_STORAGE);
     getpeername( conn->socket, remote, &len );
 }
+
+/* Whether a receive would return at once: data, or the end of the connection. */
+BOOL netconn_readable( struct netconn *conn )
+{
+    fd_set set;
+    struct timeval tv = { 0, 0 };
+
+    FD_ZERO( &set );
+    FD_SET( conn->socket, &set );
+    return select( 0, &set, NULL, NULL, &tv ) != 0;
+}
+
+/* Signals event when the connection becomes readable or closes; the socket is
+ * non-blocking while watched, so netconn_unwatch must follow. */
+BOOL netconn_watch( struct netconn *conn, HANDLE event )
+{
+    return !WSAEventSelect( conn->socket, event, FD_READ | FD_CLOSE );
+}
+
+void netconn_unwatch( struct netconn *conn )
+{
+    u_long blocking = 0;
+
+    WSAEventSelect( conn->socket, NULL, 0 );
+    ioctlsocket( conn->socket, FIONBIO, &blocking );
+}

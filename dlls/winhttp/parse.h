@@ -89,7 +89,7 @@ struct chunked_decoder
 
 #define CHUNK_MAX_LINE 16384
 
-/* Consumes framing from in[0..len), setting *used. Returns PARSE_DONE when the
+/* Consumes framing from in[0..len), setting *used (but not on an error). Returns PARSE_DONE when the
  * last chunk and its trailers are complete, PARSE_ERROR when malformed, and
  * PARSE_NEED_MORE otherwise: then either all input was used, or the decoder is
  * at chunk data (state CHUNK_DATA) starting at in + *used. */

@@ -44,7 +44,10 @@ static void CALLBACK run_queue( TP_CALLBACK_INSTANCE *instance, void *context )
         if (!task) return;
 
         TRACE( "running task %p for %p\n", task, task->obj->handle );
+        task->detached = FALSE;
         task->run( task );
+        /* a task waiting for the network finishes elsewhere, and frees itself there */
+        if (task->detached) continue;
         /* the task's reference kept the object, and so the queue, alive until now */
         release_object( task->obj );
         free( task );

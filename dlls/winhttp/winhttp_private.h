@@ -98,6 +98,7 @@ struct task
     struct task *next;
     struct object_header *obj;      /* referenced while the task exists */
     void (*run)( struct task *task );
+    BOOL detached;                  /* run() handed the task on: the queue lets go of it */
 };
 
 struct task_queue
@@ -224,6 +225,9 @@ struct request
     struct task_queue queue;
     SRWLOCK io_lock;                    /* guards netconn against a close from another thread */
     BOOL cancelled;                     /* WinHttpCloseHandle was called */
+    HANDLE wait_event;                  /* an asynchronous operation waiting for the socket */
+    TP_WAIT *wait;
+    void *waiting_op;
     WCHAR *host;                        /* the target: the connect's server until a redirect */
     INTERNET_PORT port;
     BOOL secure;
@@ -313,6 +317,9 @@ DWORD netconn_send( struct netconn *conn, const void *data, size_t len, int time
 DWORD netconn_recv( struct netconn *conn, void *buffer, size_t len, int timeout, size_t *received );
 BOOL netconn_is_alive( struct netconn *conn );
 void netconn_cancel( struct netconn *conn );
+BOOL netconn_readable( struct netconn *conn );
+BOOL netconn_watch( struct netconn *conn, HANDLE event );
+void netconn_unwatch( struct netconn *conn );
 /* fills two SOCKADDR_STORAGEs */
 void netconn_addresses( struct netconn *conn, void *local, void *remote );
 

@@ -23,8 +23,9 @@
 #define WINE_NATIVE_H
 
 /* Before winbase.h: with __WINESRC__ it turns wcsncpy into an error, and
- * glibc's <wchar.h> (pulled in later by winhttp_private.h) declares it.
- * The build uses -fshort-wchar, so glibc's wide functions must not be called. */
+ * glibc's <wchar.h> (pulled in later by winhttp_private.h) declares it; url.c
+ * and time.c get the same through fuzz.sh's -include wchar.h. The build uses
+ * -fshort-wchar, so glibc's wide functions must not be called. */
 #include <wchar.h>
 #include <stdarg.h>
 
