@@ -563,8 +563,8 @@ static void store_cookies( struct request *request )
 
     if (request->disable_flags & WINHTTP_DISABLE_COOKIES) return;
     for (i = 0; (header = find_header( &request->response_headers, L"Set-Cookie", i )); i++)
-        cookie_jar_store( request_session( request )->cookies, request->host, request->path, request->secure,
-                          header->value );
+        cookie_jar_store( session_cookie_jar( request_session( request ) ), request->host, request->path,
+                          request->secure, header->value );
 }
 
 static DWORD receive_response( struct request *request )
@@ -1170,7 +1170,7 @@ static BOOL start_wait( struct request *request, struct operation_task *op )
     FILETIME ft;
 
     if (!request->wait_event && !(request->wait_event = CreateEventW( NULL, FALSE, FALSE, NULL ))) return FALSE;
-    if (!request->wait && !(request->wait = CreateThreadpoolWait( wait_done, request, NULL ))) return FALSE;
+    if (!request->wait && !(request->wait = CreateThreadpoolWait( wait_done, request, task_environment() ))) return FALSE;
     if (!netconn_watch( request->netconn, request->wait_event )) return FALSE;
     request->waiting_op = op;
     op->task.detached = TRUE;

@@ -211,6 +211,22 @@ void pool_unreserve( struct session *session, const WCHAR *host, INTERNET_PORT p
     WakeAllConditionVariable( &session->pool_cv );
 }
 
+/* The cookie jar, made when the first cookie arrives: most sessions never get one. */
+struct cookie_jar *session_cookie_jar( struct session *session )
+{
+    struct cookie_jar *jar;
+
+    /* a pointer-sized read is atomic; the exchange below publishes the jar whole */
+    if ((jar = *(struct cookie_jar * volatile *)&session->cookies)) return jar;
+    if (!(jar = cookie_jar_create())) return NULL;
+    if (InterlockedCompareExchangePointer( (void **)&session->cookies, jar, NULL ))
+    {
+        cookie_jar_free( jar );  /* another thread made it first */
+        jar = session->cookies;
+    }
+    return jar;
+}
+
 void pool_put( struct session *session, struct netconn *conn )
 {
     struct netconn *evicted = NULL;
@@ -412,14 +428,12 @@ HINTERNET WINAPI WinHttpOpen( const WCHAR *agent, DWORD access, const WCHAR *pro
     session->websocket_keepalive = 30000;
     session->websocket_close_timeout = 10000;
     session->agent = strdupW( agent );
-    session->cookies = cookie_jar_create();
     if (access == WINHTTP_ACCESS_TYPE_NAMED_PROXY)
     {
         session->proxy_server = strdupW( proxy );
         session->proxy_bypass = strdupW( bypass );
     }
-    if ((agent && !session->agent) || (access == WINHTTP_ACCESS_TYPE_NAMED_PROXY && !session->proxy_server) ||
-        !session->cookies)
+    if ((agent && !session->agent) || (access == WINHTTP_ACCESS_TYPE_NAMED_PROXY && !session->proxy_server))
     {
         release_object( &session->hdr );
         SetLastError( ERROR_OUTOFMEMORY );

@@ -30,6 +30,34 @@
 
 WINE_DEFAULT_DEBUG_CHANNEL(winhttp);
 
+/* Our own thread pool, so a burst of requests cannot grow the process's
+ * default pool to hundreds of threads: operations that wait for the network
+ * park on thread-pool waits (see http.c), so a few workers keep up. */
+#define MAX_WORKERS 8
+
+static TP_CALLBACK_ENVIRON pool_environment;
+static INIT_ONCE pool_once = INIT_ONCE_STATIC_INIT;
+
+static BOOL WINAPI create_pool( INIT_ONCE *once, void *param, void **context )
+{
+    TP_POOL *pool;
+
+    /* by hand: Wine's headers keep the inline helpers from Wine's own sources */
+    memset( &pool_environment, 0, sizeof(pool_environment) );
+    pool_environment.Version = 1;
+    if (!(pool = CreateThreadpool( NULL ))) return TRUE;  /* the process's pool will do */
+    SetThreadpoolThreadMaximum( pool, MAX_WORKERS );
+    pool_environment.Pool = pool;
+    return TRUE;
+}
+
+/* The callback environment every asynchronous piece of work of ours runs in. */
+TP_CALLBACK_ENVIRON *task_environment( void )
+{
+    InitOnceExecuteOnce( &pool_once, create_pool, NULL, NULL );
+    return &pool_environment;
+}
+
 static void CALLBACK run_queue( TP_CALLBACK_INSTANCE *instance, void *context )
 {
     struct task_queue *queue = context;
@@ -68,7 +96,7 @@ DWORD queue_task( struct task_queue *queue, struct task *task )
     queue->running = TRUE;
     ReleaseSRWLockExclusive( &queue->lock );
 
-    if (start && !TrySubmitThreadpoolCallback( run_queue, queue, NULL ))
+    if (start && !TrySubmitThreadpoolCallback( run_queue, queue, task_environment() ))
     {
         ERR( "could not start a worker\n" );
         /* run it here rather than lose it: the caller is not holding any lock of ours */

@@ -109,6 +109,7 @@ struct task_queue
 };
 
 DWORD queue_task( struct task_queue *queue, struct task *task );
+TP_CALLBACK_ENVIRON *task_environment( void );
 
 /* handle.c */
 void init_object( struct object_header *obj, DWORD type, const struct object_vtbl *vtbl,
@@ -370,6 +371,7 @@ DWORD pool_get( struct session *session, const WCHAR *host, INTERNET_PORT port, 
 void pool_unreserve( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure );
 void pool_put( struct session *session, struct netconn *conn );
 void pool_close( struct session *session, struct netconn *conn );
+struct cookie_jar *session_cookie_jar( struct session *session );
 DWORD query_timeout_option( const struct timeouts *t, DWORD option, void *buffer, DWORD *len );
 DWORD set_timeout_option( struct timeouts *t, DWORD option, const void *buffer, DWORD len );
 
