@@ -83,6 +83,40 @@ DWORD read_dword_option( const void *buffer, DWORD len, DWORD *value )
     return ERROR_SUCCESS;
 }
 
+/* Stores a DWORD option's new value after the checks Windows makes, which are
+ * the same whichever handle the option is set on. */
+DWORD set_dword_field( DWORD option, DWORD value, DWORD *field )
+{
+    switch (option)
+    {
+    case WINHTTP_OPTION_REDIRECT_POLICY:
+        if (value > WINHTTP_OPTION_REDIRECT_POLICY_LAST) return ERROR_INVALID_PARAMETER;
+        break;
+    case WINHTTP_OPTION_AUTOLOGON_POLICY:
+        if (value > WINHTTP_AUTOLOGON_SECURITY_LEVEL_HIGH) return ERROR_INVALID_PARAMETER;
+        break;
+    case WINHTTP_OPTION_SECURITY_FLAGS:
+        if (value & ~(SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID |
+                      SECURITY_FLAG_IGNORE_CERT_CN_INVALID | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE))
+            return ERROR_INVALID_PARAMETER;
+        break;
+    case WINHTTP_OPTION_MAX_CONNS_PER_SERVER:
+    case WINHTTP_OPTION_MAX_CONNS_PER_1_0_SERVER:
+    case WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE:
+    case WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE:
+        if (!value) return ERROR_INVALID_PARAMETER;
+        break;
+    case WINHTTP_OPTION_DECOMPRESSION:
+        if (value & ~WINHTTP_DECOMPRESSION_FLAG_ALL) return ERROR_INVALID_PARAMETER;
+        break;
+    case WINHTTP_OPTION_DISABLE_FEATURE:
+        value |= *field;  /* features are disabled one after another, never re-enabled */
+        break;
+    }
+    *field = value;
+    return ERROR_SUCCESS;
+}
+
 /* A string option's buffer holds len characters, not necessarily terminated. */
 DWORD copy_string_option( const void *buffer, DWORD len, WCHAR **value )
 {

@@ -39,8 +39,6 @@ void WINAPI WinHttpFreeQueryConnectionGroupResult( WINHTTP_QUERY_CONNECTION_GROU
 #define VALID_REQUEST_FLAGS (WINHTTP_FLAG_SECURE | WINHTTP_FLAG_ESCAPE_PERCENT | WINHTTP_FLAG_NULL_CODEPAGE | \
                              WINHTTP_FLAG_ESCAPE_DISABLE | WINHTTP_FLAG_ESCAPE_DISABLE_QUERY | \
                              WINHTTP_FLAG_BYPASS_PROXY_CACHE | WINHTTP_FLAG_AUTOMATIC_CHUNKING)
-#define SECURITY_IGNORE_FLAGS (SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID | \
-                               SECURITY_FLAG_IGNORE_CERT_CN_INVALID | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE)
 
 static void free_string_list( WCHAR **list )
 {
@@ -190,30 +188,7 @@ static DWORD request_set_option( struct object_header *hdr, DWORD option, void *
     if (!(field = request_dword_option( request, option )))
         return store_option( &request->stored, option, buffer, len );
     if ((error = read_dword_option( buffer, len, &value ))) return error;
-    switch (option)
-    {
-    case WINHTTP_OPTION_SECURITY_FLAGS:
-        if (value & ~SECURITY_IGNORE_FLAGS) return ERROR_INVALID_PARAMETER;
-        break;
-    case WINHTTP_OPTION_REDIRECT_POLICY:
-        if (value > WINHTTP_OPTION_REDIRECT_POLICY_LAST) return ERROR_INVALID_PARAMETER;
-        break;
-    case WINHTTP_OPTION_AUTOLOGON_POLICY:
-        if (value > WINHTTP_AUTOLOGON_SECURITY_LEVEL_HIGH) return ERROR_INVALID_PARAMETER;
-        break;
-    case WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE:
-    case WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE:
-        if (!value) return ERROR_INVALID_PARAMETER;
-        break;
-    case WINHTTP_OPTION_DECOMPRESSION:
-        if (value & ~WINHTTP_DECOMPRESSION_FLAG_ALL) return ERROR_INVALID_PARAMETER;
-        break;
-    case WINHTTP_OPTION_DISABLE_FEATURE:
-        value |= *field;  /* features are disabled one after another, never re-enabled */
-        break;
-    }
-    *field = value;
-    return ERROR_SUCCESS;
+    return set_dword_field( option, value, field );
 }
 
 static void request_close( struct object_header *hdr )

@@ -337,30 +337,15 @@ static DWORD session_set_option( struct object_header *hdr, DWORD option, void *
     if (!(field = session_dword_option( session, option )))
         return store_option( &session->stored, option, buffer, len );
     if ((error = read_dword_option( buffer, len, &value ))) return error;
-    switch (option)
+    if (option == WINHTTP_OPTION_SECURE_PROTOCOLS)
     {
-    case WINHTTP_OPTION_SECURE_PROTOCOLS:
         if (value & ~VALID_SECURE_PROTOCOLS) return ERROR_INVALID_PARAMETER;
         /* secure defaults refuse anything older than TLS 1.2 */
         if ((session->open_flags & WINHTTP_FLAG_SECURE_DEFAULTS) == WINHTTP_FLAG_SECURE_DEFAULTS &&
             (value & ~MODERN_SECURE_PROTOCOLS))
             return ERROR_ACCESS_DENIED;
-        break;
-    case WINHTTP_OPTION_REDIRECT_POLICY:
-        if (value > WINHTTP_OPTION_REDIRECT_POLICY_LAST) return ERROR_INVALID_PARAMETER;
-        break;
-    case WINHTTP_OPTION_MAX_CONNS_PER_SERVER:
-    case WINHTTP_OPTION_MAX_CONNS_PER_1_0_SERVER:
-    case WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE:
-    case WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE:
-        if (!value) return ERROR_INVALID_PARAMETER;
-        break;
-    case WINHTTP_OPTION_DECOMPRESSION:
-        if (value & ~WINHTTP_DECOMPRESSION_FLAG_ALL) return ERROR_INVALID_PARAMETER;
-        break;
     }
-    *field = value;
-    return ERROR_SUCCESS;
+    return set_dword_field( option, value, field );
 }
 
 static const struct object_vtbl session_vtbl =

@@ -129,6 +129,7 @@ DWORD get_dword_option( DWORD value, void *buffer, DWORD *len );
 DWORD get_pointer_option( void *value, void *buffer, DWORD *len );
 DWORD get_string_option( const WCHAR *value, void *buffer, DWORD *len );
 DWORD read_dword_option( const void *buffer, DWORD len, DWORD *value );
+DWORD set_dword_field( DWORD option, DWORD value, DWORD *field );
 DWORD copy_string_option( const void *buffer, DWORD len, WCHAR **value );
 DWORD query_proxy_option( DWORD access, const WCHAR *server, const WCHAR *bypass, void *buffer, DWORD *len );
 DWORD set_proxy_option( DWORD *access, WCHAR **server, WCHAR **bypass, const void *buffer, DWORD len );

@@ -65,7 +65,7 @@
 #define MAX_EVENTS       128    /* notifications one recorder keeps */
 #define MAX_RECORDERS    400
 #define RACE_ITERATIONS  70     /* per kind of pending operation */
-#define RACE_BUDGET_MS   6500   /* per kind of pending operation */
+#define RACE_BUDGET_MS   5000   /* per kind of pending operation */
 #define BIG_SIZE         (65536 + 1234)
 
 #define STATUS(x) WINHTTP_CALLBACK_STATUS_##x
@@ -2074,7 +2074,7 @@ static void test_one_at_a_time( struct server *server, struct hang *hang )
     int i;
 
     ses = open_session( srec, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS );
-    WinHttpSetTimeouts( ses, 0, 5000, 10000, 10000 );
+    WinHttpSetTimeouts( ses, 0, 3000, 10000, 10000 );
 
     /* while connecting */
     if (!hang->works) skip( "connections are refused, not left pending\n" );
@@ -2326,7 +2326,7 @@ static void cancel_case( struct server *server, struct hang *hang, enum phase ph
     winetest_push_context( "%s, closed %s%s", phase_name( phase ), close_on ? "inside " : "from another thread",
                            close_on ? status_name( close_on ) : "" );
     ses = open_session( srec, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS );
-    WinHttpSetTimeouts( ses, 0, 5000, 10000, 10000 );
+    WinHttpSetTimeouts( ses, 0, 3000, 4000, 4000 );
     con = connect_to( ses, L"127.0.0.1", phase == PHASE_CONNECT ? hang->port : server->port );
     req = open_request( con, L"GET", phase == PHASE_HEADERS ? L"/silent" : L"/stall", rec );
 
@@ -2363,9 +2363,12 @@ static void cancel_case( struct server *server, struct hang *hang, enum phase ph
         if (!wait_flag( rec, &rec->close_claimed, 1000 ))
             trace( "no %s: closing from the test thread\n", status_name( close_on ) );
     }
-    else Sleep( 100 );
-    ok( wait_event( rec, from, COMPLETIONS, 0 ) < 0, "the operation ended before the close: %s\n",
-        sequence_text( rec, from, ~0u, ~0u ) );
+    else
+    {
+        Sleep( 100 );
+        ok( wait_event( rec, from, COMPLETIONS, 0 ) < 0, "the operation ended before the close: %s\n",
+            sequence_text( rec, from, ~0u, ~0u ) );
+    }
     close_request( rec, req );
     i = wait_event( rec, from, STATUS(HANDLE_CLOSING), WAIT_MS );
     ok( i >= 0, "no HANDLE_CLOSING: %s\n", sequence_text( rec, from, ~0u, ~0u ) );
@@ -2524,16 +2527,18 @@ static void test_close_races( struct server *server, struct hang *hang )
         { "headers", L"/silent", headers_info, ARRAY_SIZE(headers_info), headers_completion, ARRAY_SIZE(headers_completion) },
         { "body", L"/stall", body_info, ARRAY_SIZE(body_info), body_completion, ARRAY_SIZE(body_completion) },
     };
-    struct recorder *srec = new_recorder(), *rec;
-    HINTERNET ses, con, req;
-    unsigned int kind, n, mode, delay, late, missing, inside, fallback;
-    DWORD start, elapsed;
+    struct recorder *srec = new_recorder(), *rec, *races[ARRAY_SIZE(kinds) * RACE_ITERATIONS];
+    unsigned int race_kind[ARRAY_SIZE(kinds) * RACE_ITERATIONS];
+    unsigned int kind, n, count = 0, mode, delay, inside, fallback, late = 0, missing = 0;
+    HINTERNET ses, con[ARRAY_SIZE(kinds)] = { 0 }, req;
+    DWORD start, deadline, now, elapsed;
     int i;
 
     ResetEvent( server->release );
     ses = open_session( srec, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS );
-    WinHttpSetTimeouts( ses, 0, 5000, 10000, 10000 );
+    WinHttpSetTimeouts( ses, 0, 3000, 4000, 4000 );
 
+    /* the requests are not waited for one by one: many are pending at once */
     for (kind = 0; kind < ARRAY_SIZE(kinds); kind++)
     {
         if (!kind && !hang->works)
@@ -2541,9 +2546,8 @@ static void test_close_races( struct server *server, struct hang *hang )
             skip( "connections are refused, not left pending: no races while connecting\n" );
             continue;
         }
-        winetest_push_context( "%s", kinds[kind].name );
-        con = connect_to( ses, L"127.0.0.1", kind ? server->port : hang->port );
-        late = missing = inside = fallback = 0;
+        con[kind] = connect_to( ses, L"127.0.0.1", kind ? server->port : hang->port );
+        inside = fallback = 0;
         start = GetTickCount();
         for (n = 0; n < RACE_ITERATIONS && GetTickCount() - start < RACE_BUDGET_MS; n++)
         {
@@ -2552,20 +2556,17 @@ static void test_close_races( struct server *server, struct hang *hang )
                 skip( "out of recorders\n" );
                 break;
             }
-            winetest_push_context( "%u", n );
             rec->chain = TRUE;
             mode = rnd() % 3;
             if (mode == 1) rec->close_on = kinds[kind].info[rnd() % kinds[kind].info_count];
             else if (mode == 2 && kinds[kind].completion_count)
                 rec->close_on = kinds[kind].completion[rnd() % kinds[kind].completion_count];
             delay = rnd() % 40;
-            req = open_request( con, L"GET", kinds[kind].path, rec );
-            if (!req)
-            {
-                winetest_pop_context();
-                break;
-            }
-            ok( send_async( rec, req, NULL, 0, 0 ), "WinHttpSendRequest failed, error %lu\n", GetLastError() );
+            if (!(req = open_request( con[kind], L"GET", kinds[kind].path, rec ))) break;
+            races[count] = rec;
+            race_kind[count++] = kind;
+            ok( send_async( rec, req, NULL, 0, 0 ), "%s %u: WinHttpSendRequest failed, error %lu\n",
+                kinds[kind].name, n, GetLastError() );
             if (!rec->close_on)
             {
                 if (delay) Sleep( delay );
@@ -2577,26 +2578,30 @@ static void test_close_races( struct server *server, struct hang *hang )
                 close_request( rec, req );
             }
             else inside++;
-
-            i = wait_event( rec, 0, STATUS(HANDLE_CLOSING), WAIT_MS );
-            if (i < 0) missing++;
-            ok( i >= 0, "no HANDLE_CLOSING after %s: %s\n", rec->close_on ? status_name( rec->close_on ) : "a delay",
-                sequence_text( rec, 0, ~0u, ~0u ) );
-            if (i >= 0)
-            {
-                elapsed = rec->events[i].tick - rec->close_tick;
-                if (elapsed > CANCEL_MS) late++;
-                ok( elapsed <= CANCEL_MS, "HANDLE_CLOSING %lu ms after the close: %s\n", elapsed,
-                    sequence_text( rec, 0, ~0u, ~0u ) );
-            }
-            winetest_pop_context();
         }
-        trace( "%u iterations in %lu ms: %u closed inside a callback, %u from the test thread after a callback "
-               "did not come, %u late, %u without HANDLE_CLOSING\n", n, GetTickCount() - start, inside, fallback,
-               late, missing );
-        close_handle( con );
-        winetest_pop_context();
+        trace( "%s: %u requests in %lu ms, %u closed inside a callback, %u from the test thread after a callback "
+               "did not come\n", kinds[kind].name, n, GetTickCount() - start, inside, fallback );
     }
+
+    /* [doc] each one ends: HANDLE_CLOSING comes, soon after the close */
+    deadline = GetTickCount() + 15000;
+    for (n = 0; n < count; n++)
+    {
+        rec = races[n];
+        now = GetTickCount();
+        i = wait_event( rec, 0, STATUS(HANDLE_CLOSING), (LONG)(deadline - now) > 0 ? deadline - now : 0 );
+        if (i < 0) missing++;
+        ok( i >= 0, "%s %u: no HANDLE_CLOSING after %s: %s\n", kinds[race_kind[n]].name, n,
+            rec->close_on ? status_name( rec->close_on ) : "a delay", sequence_text( rec, 0, ~0u, ~0u ) );
+        if (i < 0) continue;
+        elapsed = rec->events[i].tick - rec->close_tick;
+        if (elapsed > CANCEL_MS) late++;
+        ok( elapsed <= CANCEL_MS, "%s %u: HANDLE_CLOSING %lu ms after the close%s%s: %s\n", kinds[race_kind[n]].name,
+            n, elapsed, rec->closed_inside ? " inside " : "", rec->closed_inside ? status_name( rec->close_on ) : "",
+            sequence_text( rec, 0, ~0u, ~0u ) );
+    }
+    trace( "%u requests: %u ended late, %u without HANDLE_CLOSING\n", count, late, missing );
+    for (kind = 0; kind < ARRAY_SIZE(kinds); kind++) if (con[kind]) close_handle( con[kind] );
     close_handle( ses );
 }
 
