@@ -34,7 +34,8 @@
  *   bench async inflight=256 reqs_per_sec=5000 requests=15000 seconds=3.000 peak_threads=12 peak_ws_kib=30000
  * peak_ws_kib is the process's peak working set (K32GetProcessMemoryInfo), which
  * under Wine includes Wine's own; peak_threads counts this process's threads
- * (CreateToolhelp32Snapshot), sampled every 50 ms while the requests run.
+ * (CreateToolhelp32Snapshot, the sampling thread not counted), sampled every 50 ms
+ * while the requests run.
  * On a failure: "bench error: ..." lines and exit status 1. Every response must
  * be 200 (204 or 201 for the upload) and every body complete.
  */
@@ -508,12 +509,29 @@ static void CALLBACK async_callback( HINTERNET handle, DWORD_PTR context, DWORD 
     }
 }
 
+/* the peak thread count, sampled every 50 ms by a thread of its own (not counted)
+ * until the measurement ends: under load a snapshot can take long */
+static volatile LONG peak_threads;
+
+static DWORD WINAPI sampler_thread( void *arg )
+{
+    LONG count;
+
+    while (!stop)
+    {
+        if ((count = thread_count() - 1) > peak_threads) peak_threads = count;
+        Sleep( 50 );
+    }
+    return 0;
+}
+
 static int async( int inflight, double seconds )
 {
     HINTERNET session = open_session( WINHTTP_FLAG_ASYNC );
+    HANDLE sampler;
     LONG64 requests;
     double t0, t1;
-    int i, peak_threads = thread_count(), count;
+    int i;
 
     drained_event = CreateEventW( NULL, TRUE, FALSE, NULL );
     if (WinHttpSetStatusCallback( session, async_callback, WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS |
@@ -521,14 +539,11 @@ static int async( int inflight, double seconds )
         fail( "WinHttpSetStatusCallback", GetLastError() );
     async_connect = connect_to( session );
     slots = calloc( inflight, sizeof(*slots) );
-    t0 = now();
+    peak_threads = thread_count();
+    if (!(sampler = CreateThread( NULL, 0, sampler_thread, NULL, 0, NULL ))) fail( "CreateThread", GetLastError() );
+    t0 = t1 = now();
     for (i = 0; i < inflight && !stop; i++) start_request( &slots[i] );
-    do
-    {
-        Sleep( 50 );
-        if ((count = thread_count()) > peak_threads) peak_threads = count;
-        t1 = now();
-    } while (t1 - t0 < seconds && !stop);
+    while (!stop && (t1 = now()) - t0 < seconds) Sleep( 10 );
     InterlockedExchange( &stop, 1 );
     requests = completed;
     /* the requests still in flight finish (and are not counted) */
@@ -538,12 +553,14 @@ static int async( int inflight, double seconds )
         fflush( stdout );
         ExitProcess( 1 );
     }
+    WaitForSingleObject( sampler, INFINITE );
+    CloseHandle( sampler );
     if (failed)
     {
         printf( "bench error: %s failed with error %lu\n", first_what, first_error );
         return 1;
     }
-    printf( "bench async inflight=%d reqs_per_sec=%.0f requests=%lld seconds=%.3f peak_threads=%d peak_ws_kib=%llu\n",
+    printf( "bench async inflight=%d reqs_per_sec=%.0f requests=%lld seconds=%.3f peak_threads=%ld peak_ws_kib=%llu\n",
             inflight, requests / (t1 - t0), (long long)requests, t1 - t0, peak_threads, peak_ws_kib() );
     WinHttpCloseHandle( async_connect );
     WinHttpCloseHandle( session );

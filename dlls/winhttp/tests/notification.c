@@ -1710,8 +1710,13 @@ static void receive_error( HINTERNET con, const WCHAR *path, DWORD timeout, DWOR
             check_sequence( rec, from, i + 1, receive_seq );
             check_connect_payloads( rec, from, i + 1, L"127.0.0.1" );
             if (timeout)
+            {
                 ok( rec->events[i].tick - start < timeout + 2000, "the timeout of %lu ms took %lu ms\n", timeout,
                     rec->events[i].tick - start );
+                /* [notif] async_test: RECEIVING_RESPONSE comes when the answer has to be waited for */
+                ok( find_status( rec, from, i, STATUS(RECEIVING_RESPONSE) ) != NULL, "no RECEIVING_RESPONSE: %s\n",
+                    sequence_text( rec, from, i + 1, ~0u ) );
+            }
         }
     }
     from = rec_count( rec );
@@ -2368,6 +2373,10 @@ static void cancel_case( struct server *server, struct hang *hang, enum phase ph
         Sleep( 100 );
         ok( wait_event( rec, from, COMPLETIONS, 0 ) < 0, "the operation ended before the close: %s\n",
             sequence_text( rec, from, ~0u, ~0u ) );
+        /* [notif] async_test: RECEIVING_RESPONSE comes when the answer has to be waited for */
+        if (phase == PHASE_HEADERS)
+            ok( wait_event( rec, from, STATUS(RECEIVING_RESPONSE), 0 ) >= 0, "no RECEIVING_RESPONSE while waiting: %s\n",
+                sequence_text( rec, from, ~0u, ~0u ) );
     }
     close_request( rec, req );
     i = wait_event( rec, from, STATUS(HANDLE_CLOSING), WAIT_MS );
