@@ -66,20 +66,38 @@ static struct session *request_session( struct request *request )
 /* The connection is done with: back to the pool if the exchange left it clean. */
 static void release_connection( struct request *request, BOOL reusable )
 {
-    struct netconn *conn;
+    struct netconn *conn, *spent = NULL;
 
     AcquireSRWLockExclusive( &request->io_lock );
     conn = request->netconn;
     request->netconn = NULL;
+    if (conn && !(reusable && !(request->disable_flags & WINHTTP_DISABLE_KEEP_ALIVE)))
+    {
+        /* closed, with its notifications, when the application is next done with the
+         * request (a new send or the handle's close), as Windows does */
+        spent = request->spent_conn;
+        request->spent_conn = conn;
+        conn = NULL;
+        pool_release( request_session( request ), request->spent_conn->host, request->spent_conn->port,
+                      request->spent_conn->secure );
+    }
+    ReleaseSRWLockExclusive( &request->io_lock );
+    netconn_close( spent );
+    if (conn) pool_put( request_session( request ), conn );
+}
+
+/* The connection the last exchange could not keep: closed now, with its notifications. */
+static void close_spent_connection( struct request *request )
+{
+    struct netconn *conn;
+
+    AcquireSRWLockExclusive( &request->io_lock );
+    conn = request->spent_conn;
+    request->spent_conn = NULL;
     ReleaseSRWLockExclusive( &request->io_lock );
     if (!conn) return;
-    if (reusable && !(request->disable_flags & WINHTTP_DISABLE_KEEP_ALIVE))
-    {
-        pool_put( request_session( request ), conn );
-        return;
-    }
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CLOSING_CONNECTION, NULL, 0 );
-    pool_close( request_session( request ), conn );
+    netconn_close( conn );
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CONNECTION_CLOSED, NULL, 0 );
 }
 
@@ -92,7 +110,8 @@ static DWORD set_connection( struct request *request, struct netconn *conn )
     if (!(cancelled = request->cancelled)) request->netconn = conn;
     ReleaseSRWLockExclusive( &request->io_lock );
     if (!cancelled) return ERROR_SUCCESS;
-    pool_close( request_session( request ), conn );
+    pool_release( request_session( request ), conn->host, conn->port, conn->secure );
+    netconn_close( conn );
     return ERROR_WINHTTP_OPERATION_CANCELLED;
 }
 
@@ -206,18 +225,18 @@ static DWORD open_connection( struct request *request, BOOL *reused )
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, request->host, wcslen( request->host ) + 1 );
     if ((error = netconn_resolve( request->host, request->port, &addresses )))
     {
-        pool_unreserve( request_session( request ), request->host, request->port, request->secure );
+        pool_release( request_session( request ), request->host, request->port, request->secure );
         return error;
     }
     netconn_address_string( addresses, address, ARRAY_SIZE(address) );
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, address, wcslen( address ) + 1 );
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, address, wcslen( address ) + 1 );
-    error = netconn_connect( request->host, request->port, addresses, request->timeouts.connect, &conn,
-                             address, ARRAY_SIZE(address) );
+    error = netconn_connect( request->host, request->port, addresses, request->timeouts.connect, &request->cancelled,
+                             &conn, address, ARRAY_SIZE(address) );
     netconn_free_addresses( addresses );
     if (error)
     {
-        pool_unreserve( request_session( request ), request->host, request->port, request->secure );
+        pool_release( request_session( request ), request->host, request->port, request->secure );
         return error;
     }
     conn->secure = request->secure;
@@ -298,6 +317,7 @@ static DWORD send_request( struct request *request, const void *optional, DWORD 
 /* Makes the request ready to be sent again: the previous response and its body go. */
 static void reset_request( struct request *request )
 {
+    close_spent_connection( request );
     /* an unread body would be taken for the next response: not worth draining here */
     release_connection( request, request->state == REQUEST_RESPONSE && request->body_done && request->keep_alive );
     AcquireSRWLockExclusive( &request->hdr.lock );
@@ -576,7 +596,9 @@ static DWORD receive_response( struct request *request )
 
     if (request->chunked_upload && (error = netconn_send( request->netconn, "0\r\n\r\n", 5, request->timeouts.send )))
         return error;
-    send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE, NULL, 0 );
+    if (!request->receiving_notified)
+        send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE, NULL, 0 );
+    request->receiving_notified = FALSE;
     budget = request->max_response_header_size;
     deadline = request->timeouts.receive_response > 0 ? GetTickCount64() + request->timeouts.receive_response : 0;
     for (;;)
@@ -1178,6 +1200,9 @@ static BOOL start_wait( struct request *request, struct operation_task *op )
     ft.dwLowDateTime = due.LowPart;
     ft.dwHighDateTime = due.HighPart;
     SetThreadpoolWait( request->wait, request->wait_event, timeout > 0 ? &ft : NULL );
+    /* a close that came before the wait was set would not have woken it */
+    MemoryBarrier();
+    if (request->cancelled) SetEvent( request->wait_event );
     return TRUE;
 }
 
@@ -1187,7 +1212,16 @@ static void run_operation_task( struct task *task )
     struct request *request = CONTAINING_RECORD( task->obj, struct request, hdr );
     DWORD error, result;
 
-    if (!request->cancelled && must_wait( request, op->op ) && start_wait( request, op )) return;
+    if (!request->cancelled && must_wait( request, op->op ))
+    {
+        /* Windows says it is receiving before it waits for the answer */
+        if (op->op == OP_RECEIVE && !request->receiving_notified)
+        {
+            send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE, NULL, 0 );
+            request->receiving_notified = TRUE;
+        }
+        if (start_wait( request, op )) return;
+    }
     error = run_operation( request, op, &result );
     /* the next operation may start from inside the completion callback */
     InterlockedExchange( &request->busy, 0 );
@@ -1359,8 +1393,11 @@ void cancel_request( struct request *request )
     request->cancelled = TRUE;
     if (request->netconn) netconn_cancel( request->netconn );
     ReleaseSRWLockExclusive( &request->io_lock );
-    /* a request waiting for a free connection to its server wakes up too */
+    MemoryBarrier();  /* pairs with the one in start_wait */
+    /* an operation parked on its socket, or waiting for a free connection, wakes up */
+    if (request->wait_event) SetEvent( request->wait_event );
     WakeAllConditionVariable( &request_session( request )->pool_cv );
+    close_spent_connection( request );
 }
 
 /* WINHTTP_CONNECTION_INFO: the two ends of the request's connection. */

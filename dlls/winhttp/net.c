@@ -63,7 +63,29 @@ static int wait_socket( SOCKET s, BOOL for_write, int timeout )
     return 0;
 }
 
-static SOCKET connect_address( const ADDRINFOW *ai, int timeout, DWORD *error )
+/* Waits for a connection attempt, a slice at a time so that a close of the
+ * request (*cancelled) is noticed within a fraction of a second. */
+static int wait_connect( SOCKET s, int timeout, const BOOL *cancelled )
+{
+    ULONGLONG start = GetTickCount64();
+    int err;
+
+    for (;;)
+    {
+        int slice = 200;
+
+        if (timeout > 0)
+        {
+            ULONGLONG elapsed = GetTickCount64() - start;
+            if (elapsed >= (ULONGLONG)timeout) return WSAETIMEDOUT;
+            slice = min( slice, timeout - (int)elapsed );
+        }
+        if ((err = wait_socket( s, TRUE, slice )) != WSAETIMEDOUT) return err;
+        if (*cancelled) return WSAECANCELLED;
+    }
+}
+
+static SOCKET connect_address( const ADDRINFOW *ai, int timeout, const BOOL *cancelled, DWORD *error )
 {
     SOCKET s;
     u_long nonblocking = 1;
@@ -83,11 +105,13 @@ static SOCKET connect_address( const ADDRINFOW *ai, int timeout, DWORD *error )
         *error = ERROR_WINHTTP_CANNOT_CONNECT;
         return INVALID_SOCKET;
     }
-    if ((err = wait_socket( s, TRUE, timeout )) ||
+    if ((err = wait_connect( s, timeout, cancelled )) ||
         (getsockopt( s, SOL_SOCKET, SO_ERROR, (char *)&err, &len ), err))
     {
         closesocket( s );
-        *error = (err == WSAETIMEDOUT) ? ERROR_WINHTTP_TIMEOUT : ERROR_WINHTTP_CANNOT_CONNECT;
+        if (err == WSAETIMEDOUT) *error = ERROR_WINHTTP_TIMEOUT;
+        else if (err == WSAECANCELLED) *error = ERROR_WINHTTP_OPERATION_CANCELLED;
+        else *error = ERROR_WINHTTP_CANNOT_CONNECT;
         return INVALID_SOCKET;
     }
     nonblocking = 0;
@@ -137,7 +161,7 @@ void netconn_address_string( const struct addresses *addresses, WCHAR *buffer, D
 
 /* Connects to the first address that answers, trying each in turn; *address says which. */
 DWORD netconn_connect( const WCHAR *host, INTERNET_PORT port, const struct addresses *addresses, int timeout,
-                       struct netconn **ret, WCHAR *address, DWORD address_len )
+                       const BOOL *cancelled, struct netconn **ret, WCHAR *address, DWORD address_len )
 {
     const ADDRINFOW *ai;
     struct netconn *conn;
@@ -146,7 +170,8 @@ DWORD netconn_connect( const WCHAR *host, INTERNET_PORT port, const struct addre
 
     for (ai = (const ADDRINFOW *)addresses; ai && s == INVALID_SOCKET; ai = ai->ai_next)
     {
-        s = connect_address( ai, timeout, &error );
+        if (*cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
+        s = connect_address( ai, timeout, cancelled, &error );
         if (s != INVALID_SOCKET && address)
             GetNameInfoW( ai->ai_addr, ai->ai_addrlen, address, address_len, NULL, 0, NI_NUMERICHOST );
     }

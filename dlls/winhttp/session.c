@@ -86,21 +86,53 @@ static void session_destroy( struct object_header *hdr )
     free( session->stored.items );
     cookie_jar_free( session->cookies );
     if (session->unload_event) SetEvent( session->unload_event );
-    while (session->pool_count) netconn_close( session->pool[--session->pool_count] );
-    free( session->pool );
     while (session->server_count) free( session->servers[--session->server_count].host );
     free( session->servers );
     free( session );
 }
 
-/* Idle connections older than this are closed rather than reused: servers time
- * them out too, and a dead one costs a failed request. Checked when one is taken,
- * so no thread polls. */
+/* Idle keep-alive connections are shared by every session of the process, as on
+ * Windows. Older than POOL_IDLE_MS they are closed rather than reused: servers time
+ * them out too. That is checked when one is looked for, so no thread polls. */
 #define POOL_IDLE_MS 30000
 #define POOL_MAX     64
 
-/* How many connections the session has to a server, idle ones included:
- * WINHTTP_OPTION_MAX_CONNS_PER_SERVER bounds it. Call with pool_lock held. */
+static SRWLOCK idle_lock = SRWLOCK_INIT;
+static struct netconn *idle_connections[POOL_MAX];
+static unsigned int idle_count;
+
+/* An idle connection to the server that is still usable, or NULL. */
+static struct netconn *take_idle( const WCHAR *host, INTERNET_PORT port, BOOL secure )
+{
+    struct netconn *found = NULL, *expired[POOL_MAX];
+    ULONGLONG now = GetTickCount64();
+    unsigned int i, count = 0;
+
+    AcquireSRWLockExclusive( &idle_lock );
+    for (i = idle_count; i-- > 0;)
+    {
+        struct netconn *conn = idle_connections[i];
+        BOOL stale = now - conn->idle_since > POOL_IDLE_MS;
+
+        if (!stale && (found || conn->port != port || conn->secure != secure || _wcsicmp( conn->host, host )))
+            continue;
+        idle_connections[i] = idle_connections[--idle_count];
+        if (stale) expired[count++] = conn;
+        else found = conn;
+    }
+    ReleaseSRWLockExclusive( &idle_lock );
+
+    while (count) netconn_close( expired[--count] );
+    if (found && !netconn_is_alive( found ))
+    {
+        netconn_close( found );
+        found = NULL;
+    }
+    return found;
+}
+
+/* How many connections the session is using to a server: at most
+ * WINHTTP_OPTION_MAX_CONNS_PER_SERVER. Call with pool_lock held. */
 static LONG *server_count( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL add )
 {
     struct server_count *server;
@@ -123,85 +155,8 @@ static LONG *server_count( struct session *session, const WCHAR *host, INTERNET_
     return &server->count;
 }
 
-/* Closes a connection of the session's, making room for another to its server. */
-void pool_close( struct session *session, struct netconn *conn )
-{
-    LONG *count;
-
-    if (!conn) return;
-    AcquireSRWLockExclusive( &session->pool_lock );
-    if ((count = server_count( session, conn->host, conn->port, conn->secure, FALSE )) && *count) (*count)--;
-    ReleaseSRWLockExclusive( &session->pool_lock );
-    WakeAllConditionVariable( &session->pool_cv );
-    netconn_close( conn );
-}
-
-/* An idle connection to the server, or (with *conn NULL) the right to open one,
- * waiting while the server has its maximum already. Wakes for cancellation too. */
-DWORD pool_get( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure,
-                const BOOL *cancelled, struct netconn **conn )
-{
-    struct netconn *expired[POOL_MAX];
-    unsigned int i, count;
-    DWORD error = ERROR_SUCCESS;
-    LONG *open;
-
-    AcquireSRWLockExclusive( &session->pool_lock );
-    for (;;)
-    {
-        ULONGLONG now = GetTickCount64();
-
-        *conn = NULL;
-        count = 0;
-        for (i = session->pool_count; i-- > 0;)
-        {
-            struct netconn *idle = session->pool[i];
-            BOOL stale = now - idle->idle_since > POOL_IDLE_MS;
-
-            if (!stale && (*conn || idle->port != port || idle->secure != secure || _wcsicmp( idle->host, host )))
-                continue;
-            session->pool[i] = session->pool[--session->pool_count];
-            if (stale) expired[count++] = idle;
-            else *conn = idle;
-        }
-        if (*conn && !netconn_is_alive( *conn ))
-        {
-            expired[count++] = *conn;
-            *conn = NULL;
-        }
-        if (count)
-        {
-            /* dead or stale connections go, and we look again */
-            ReleaseSRWLockExclusive( &session->pool_lock );
-            while (count) pool_close( session, expired[--count] );
-            AcquireSRWLockExclusive( &session->pool_lock );
-            continue;
-        }
-        if (*conn) break;
-        if (*cancelled)
-        {
-            error = ERROR_WINHTTP_OPERATION_CANCELLED;
-            break;
-        }
-        if (!(open = server_count( session, host, port, secure, TRUE )))
-        {
-            error = ERROR_OUTOFMEMORY;
-            break;
-        }
-        if ((DWORD)*open < session->max_conns_per_server)
-        {
-            (*open)++;
-            break;
-        }
-        /* a connection will come back to the pool or close; a close of ours wakes us too */
-        SleepConditionVariableSRW( &session->pool_cv, &session->pool_lock, 1000, 0 );
-    }
-    ReleaseSRWLockExclusive( &session->pool_lock );
-    return error;
-}
-
-/* A connection that failed to open gives its place back. */
-void pool_unreserve( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure )
+/* A connection to the server is no longer the session's to count. */
+void pool_release( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure )
 {
     LONG *count;
 
@@ -209,6 +164,61 @@ void pool_unreserve( struct session *session, const WCHAR *host, INTERNET_PORT p
     if ((count = server_count( session, host, port, secure, FALSE )) && *count) (*count)--;
     ReleaseSRWLockExclusive( &session->pool_lock );
     WakeAllConditionVariable( &session->pool_cv );
+}
+
+/* The right to use one more connection to the server, waiting while the session
+ * uses its maximum already; then an idle connection, or (*conn NULL) none, so
+ * the caller opens one. Wakes for cancellation too. */
+DWORD pool_get( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure,
+                const BOOL *cancelled, struct netconn **conn )
+{
+    DWORD error = ERROR_SUCCESS;
+    LONG *count;
+
+    *conn = NULL;
+    AcquireSRWLockExclusive( &session->pool_lock );
+    for (;;)
+    {
+        if (*cancelled)
+        {
+            error = ERROR_WINHTTP_OPERATION_CANCELLED;
+            break;
+        }
+        if (!(count = server_count( session, host, port, secure, TRUE )))
+        {
+            error = ERROR_OUTOFMEMORY;
+            break;
+        }
+        if ((DWORD)*count < session->max_conns_per_server)
+        {
+            (*count)++;
+            break;
+        }
+        /* a connection of ours will go idle or close, and wake us */
+        SleepConditionVariableSRW( &session->pool_cv, &session->pool_lock, 1000, 0 );
+    }
+    ReleaseSRWLockExclusive( &session->pool_lock );
+    if (!error) *conn = take_idle( host, port, secure );
+    return error;
+}
+
+/* A connection done with and still clean goes idle, for any session to reuse. */
+void pool_put( struct session *session, struct netconn *conn )
+{
+    struct netconn *evicted = NULL;
+
+    conn->idle_since = GetTickCount64();
+    AcquireSRWLockExclusive( &idle_lock );
+    if (idle_count == POOL_MAX)
+    {
+        evicted = idle_connections[0];
+        idle_connections[0] = idle_connections[--idle_count];
+    }
+    idle_connections[idle_count++] = conn;
+    ReleaseSRWLockExclusive( &idle_lock );
+    /* idle first, then counted out: a request woken by this must find it */
+    pool_release( session, conn->host, conn->port, conn->secure );
+    netconn_close( evicted );
 }
 
 /* The cookie jar, made when the first cookie arrives: most sessions never get one. */
@@ -225,27 +235,6 @@ struct cookie_jar *session_cookie_jar( struct session *session )
         jar = session->cookies;
     }
     return jar;
-}
-
-void pool_put( struct session *session, struct netconn *conn )
-{
-    struct netconn *evicted = NULL;
-
-    conn->idle_since = GetTickCount64();
-    AcquireSRWLockExclusive( &session->pool_lock );
-    if (!session->pool && !(session->pool = calloc( POOL_MAX, sizeof(*session->pool) ))) evicted = conn;
-    else
-    {
-        if (session->pool_count == POOL_MAX)
-        {
-            evicted = session->pool[0];
-            session->pool[0] = session->pool[--session->pool_count];
-        }
-        session->pool[session->pool_count++] = conn;
-    }
-    ReleaseSRWLockExclusive( &session->pool_lock );
-    WakeAllConditionVariable( &session->pool_cv );
-    pool_close( session, evicted );
 }
 
 #define VALID_SECURE_PROTOCOLS (WINHTTP_FLAG_SECURE_PROTOCOL_SSL2 | WINHTTP_FLAG_SECURE_PROTOCOL_SSL3 | \

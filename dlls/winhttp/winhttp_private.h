@@ -189,10 +189,8 @@ struct session
     HANDLE unload_event;            /* WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT: set when the session goes */
     struct cookie_jar *cookies;
     struct stored_options stored;
-    SRWLOCK pool_lock;              /* idle keep-alive connections, and counts per server */
-    CONDITION_VARIABLE pool_cv;     /* signalled when a connection goes idle or closes */
-    struct netconn **pool;
-    unsigned int pool_count;
+    SRWLOCK pool_lock;              /* counts of connections in use, per server */
+    CONDITION_VARIABLE pool_cv;     /* signalled when one of them goes idle or closes */
     struct server_count
     {
         WCHAR *host;
@@ -230,6 +228,7 @@ struct request
     HANDLE wait_event;                  /* an asynchronous operation waiting for the socket */
     TP_WAIT *wait;
     void *waiting_op;
+    BOOL receiving_notified;            /* RECEIVING_RESPONSE went out before a wait */
     WCHAR *host;                        /* the target: the connect's server until a redirect */
     INTERNET_PORT port;
     BOOL secure;
@@ -243,6 +242,7 @@ struct request
     WCHAR *response_version;
     WCHAR *raw_response;                /* status line and headers, CRLF-separated */
     struct netconn *netconn;
+    struct netconn *spent_conn;         /* not reusable, closed when the request is next done with */
     ULONGLONG body_remaining;           /* Content-Length bytes left to write */
     DWORD bytes_sent;                   /* of the head and data, for REQUEST_SENT */
     BOOL chunked_upload;                /* we frame the chunks (automatic chunking) */
@@ -313,7 +313,7 @@ DWORD netconn_resolve( const WCHAR *host, INTERNET_PORT port, struct addresses *
 void netconn_free_addresses( struct addresses *addresses );
 void netconn_address_string( const struct addresses *addresses, WCHAR *buffer, DWORD len );
 DWORD netconn_connect( const WCHAR *host, INTERNET_PORT port, const struct addresses *addresses, int timeout,
-                       struct netconn **conn, WCHAR *address, DWORD address_len );
+                       const BOOL *cancelled, struct netconn **conn, WCHAR *address, DWORD address_len );
 void netconn_close( struct netconn *conn );
 DWORD netconn_send( struct netconn *conn, const void *data, size_t len, int timeout );
 DWORD netconn_recv( struct netconn *conn, void *buffer, size_t len, int timeout, size_t *received );
@@ -369,9 +369,8 @@ WCHAR *escape_object_name( const WCHAR *object, DWORD flags );
 extern const struct timeouts default_timeouts;
 DWORD pool_get( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure,
                 const BOOL *cancelled, struct netconn **conn );
-void pool_unreserve( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure );
+void pool_release( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure );
 void pool_put( struct session *session, struct netconn *conn );
-void pool_close( struct session *session, struct netconn *conn );
 struct cookie_jar *session_cookie_jar( struct session *session );
 DWORD query_timeout_option( const struct timeouts *t, DWORD option, void *buffer, DWORD *len );
 DWORD set_timeout_option( struct timeouts *t, DWORD option, const void *buffer, DWORD len );

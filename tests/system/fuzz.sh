@@ -27,7 +27,7 @@ fuzz="$top/tests/fuzz"
 src="$top/dlls/winhttp"
 seconds=10
 [ "${WINHTTP_LONG_TESTS:-0}" = 1 ] && seconds=300
-all_targets="fuzz_response_head fuzz_chunked fuzz_url fuzz_time"
+all_targets="fuzz_response_head fuzz_chunked fuzz_url fuzz_time fuzz_cookie"
 targets="${*:-$all_targets}"
 cc="${FUZZ_CC:-clang}"
 wine_inc="${WINE_INCDIR:-/usr/include/wine}"
@@ -57,8 +57,8 @@ if [ ! -f "$wine_inc/wine/debug.h" ] || [ ! -f "$wine_inc/wine/windows/winhttp.h
     fail "Wine's headers are not in $wine_inc (apt-get install libwine-dev)"
 fi
 
-# parse.c is plain C; url.c and time.c are built as Wine builds them (Wine's
-# headers, 16-bit WCHAR, __WINESRC__) against the stand-ins in tests/fuzz/shim.
+# parse.c is plain C; url.c, time.c and cookies.c are built as Wine builds them
+# (Wine's headers, 16-bit WCHAR, __WINESRC__) against the stand-ins in tests/fuzz/shim.
 # -include wchar.h: glibc's <wchar.h> must precede winbase.h, which turns
 # wcsncpy into an error under __WINESRC__. -Wno-format: Wine's TRACE formats
 # use %lx for DWORD, which is "unsigned int" in an LP64 Winelib build.
@@ -75,6 +75,7 @@ sources_of() {
     fuzz_response_head|fuzz_chunked) echo "$fuzz/$1.c $src/parse.c" ;;
     fuzz_url)  echo "$fuzz/$1.c $src/url.c $fuzz/shim/wine_native.c" ;;
     fuzz_time) echo "$fuzz/$1.c $src/time.c $fuzz/shim/wine_native.c" ;;
+    fuzz_cookie) echo "$fuzz/$1.c $src/time.c $fuzz/shim/wine_native.c" ;;   # it #includes cookies.c
     *) return 1 ;;
     esac
 }
@@ -82,7 +83,7 @@ sources_of() {
 build_target() {
     local t=$1 exe="$out/$1" srcs flags=("${cflags[@]}")
     srcs=$(sources_of "$t")
-    case "$t" in fuzz_url|fuzz_time) flags+=("${win_cflags[@]}") ;; esac
+    case "$t" in fuzz_url|fuzz_time|fuzz_cookie) flags+=("${win_cflags[@]}") ;; esac
     # rebuild when anything it could include is newer
     if [ -x "$exe" ] && [ -z "$(find "$fuzz" "$src" "$top/include" "$top/tests/system/fuzz.sh" -newer "$exe" \
                                  \( -name '*.c' -o -name '*.h' -o -name '*.sh' \) -print -quit)" ]; then

@@ -8,7 +8,9 @@ fails=0
 for mode in native builtin-pe builtin-elf wine; do
     dir="$build/run/modes-$mode"
     mkdir -p "$dir" && cp "$build/tests/system/whichdll.exe" "$dir/"
-    out=$(WINEDEBUG=+loaddll,+winhttp "$top/tools/winerun" --mode "$mode" "$dir/whichdll.exe" 2>&1 | tr -d '\r')
+    # output to a file, not a pipe: Wine's helper processes may outlive the program and hold a pipe open
+    WINEDEBUG=+loaddll,+winhttp "$top/tools/winerun" --mode "$mode" "$dir/whichdll.exe" >"$dir/out.txt" 2>&1
+    out=$(tr -d '\r' <"$dir/out.txt")
     loaded=$(echo "$out" | grep -i 'loaddll:.*winhttp.dll' | head -1)
     tag=$(echo "$out" | grep -o 'winhttp project build=[a-z]*' | head -1)
     # the loader line ends with the path it loaded and how: native or builtin

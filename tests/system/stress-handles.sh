@@ -33,8 +33,10 @@ for mode in $modes; do
     dir="$build/run/stress-$mode"
     mkdir -p "$dir" && cp "$exe" "$dir/handles.exe"
     # the program's own watchdog ends it after twice its time; this is the backstop
-    out=$(timeout -k 5 $((seconds * 2 + 30)) "$top/tools/winerun" --mode "$mode" "$dir/handles.exe" "$seconds" 2>&1 | tr -d '\r')
+    # output to a file, not a pipe: Wine's helper processes may outlive the program and hold a pipe open
+    timeout -k 5 $((seconds * 2 + 30)) "$top/tools/winerun" --mode "$mode" "$dir/handles.exe" "$seconds" >"$dir/out.txt" 2>&1
     status=$?
+    out=$(tr -d '\r' <"$dir/out.txt")
     echo "$out" | grep -E '^stress-handles: ' | sed "s/^/$mode: /"
     verdict=$(echo "$out" | grep -E '^stress-handles: (PASS|FAIL)' | tail -1)
     if [ $status -ne 0 ] || [ "$verdict" != "stress-handles: PASS" ]; then

@@ -11,7 +11,9 @@ for mode in native builtin-pe builtin-elf; do
     dir="$build/run/stubs-$mode"
     mkdir -p "$dir" && cp "$build/tests/system/stubcheck.exe" "$dir/"
     # shellcheck disable=SC2086
-    out=$("$top/tools/winerun" --mode "$mode" "$dir/stubcheck.exe" $names 2>&1 | tr -d '\r')
+    # output to a file, not a pipe: Wine's helper processes may outlive the program and hold a pipe open
+    "$top/tools/winerun" --mode "$mode" "$dir/stubcheck.exe" $names >"$dir/out.txt" 2>&1
+    out=$(tr -d '\r' <"$dir/out.txt")
     if ! echo "$out" | grep -q 'stubcheck: 0 of'; then
         echo "$out" | grep -E 'FAIL|stubcheck' | sed "s/^/$mode: /"; fails=$((fails + 1))
     fi

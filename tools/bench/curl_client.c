@@ -26,7 +26,8 @@
  *   curl_client upload URL BYTES            one PUT of BYTES read in 64 KiB pieces
  *   curl_client threads URL N SECONDS       N threads, an easy handle each
  *   curl_client async URL INFLIGHT SECONDS  one multi handle, INFLIGHT transfers in
- *                                           flight, one thread
+ *                                           flight, one thread; timed after INFLIGHT
+ *                                           responses
  * Output lines are those of http.exe; peak_ws_kib is getrusage's ru_maxrss and
  * peak_threads is 1 (the multi interface needs no thread). On a failure:
  * "bench error: ..." and exit status 1. Build:
@@ -76,6 +77,7 @@ struct sink
 static size_t discard( char *data, size_t size, size_t n, void *arg )
 {
     struct sink *sink = arg;
+    (void)data;
     sink->bytes += size * n;
     return size * n;
 }
@@ -294,7 +296,7 @@ static int async( int inflight, double seconds )
     struct sink sink = { 0 };
     static char error[CURL_ERROR_SIZE];
     long long requests = 0;
-    int i, running = 0, left;
+    int i, running = 0, left, warm;
     double t0, t1;
     CURLMsg *msg;
 
@@ -305,6 +307,7 @@ static int async( int inflight, double seconds )
         curl_multi_add_handle( multi, easies[i] );
     }
     t0 = t1 = now();
+    warm = 1;
     for (;;)
     {
         CURLMcode mc = curl_multi_perform( multi, &running );
@@ -317,9 +320,11 @@ static int async( int inflight, double seconds )
             curl_easy_getinfo( msg->easy_handle, CURLINFO_RESPONSE_CODE, &status );
             if (status != 200) fail( "the status", "200 expected" );
             curl_multi_remove_handle( multi, msg->easy_handle );
-            if (t1 - t0 < seconds)
+            if (warm || t1 - t0 < seconds)
             {
-                requests++;
+                /* warm-up: as many responses as transfers, so the connections are made */
+                if (warm && ++requests >= inflight) { warm = 0; requests = 0; t0 = t1 = now(); }
+                else if (!warm) requests++;
                 curl_multi_add_handle( multi, msg->easy_handle );
                 running++;
             }

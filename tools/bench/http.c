@@ -26,7 +26,8 @@
  *   http.exe upload URL BYTES              one PUT of BYTES written in 64 KiB pieces
  *   http.exe threads URL N SECONDS         N threads of sequential GETs, one session
  *   http.exe async URL INFLIGHT SECONDS    WINHTTP_FLAG_ASYNC, INFLIGHT requests kept
- *                                          in flight by their callbacks
+ *                                          in flight by their callbacks; timed after
+ *                                          INFLIGHT responses (the connections made)
  * SECONDS may be a fraction. Each mode prints one line (the same format as
  * tools/bench/curl_client.c), e.g.
  *   bench keepalive reqs_per_sec=1234 requests=3702 seconds=3.000 peak_ws_kib=20480
@@ -320,7 +321,8 @@ struct worker
 };
 
 static volatile LONG stop;
-static HANDLE start_event;
+static volatile LONG warming;  /* threads still making their first request */
+static HANDLE start_event, warm_event;
 
 static DWORD WINAPI worker_thread( void *arg )
 {
@@ -332,6 +334,7 @@ static DWORD WINAPI worker_thread( void *arg )
     {
         w->error = GetLastError(); w->what = what;
     }
+    if (!InterlockedDecrement( &warming )) SetEvent( warm_event );
     WaitForSingleObject( start_event, INFINITE );
     while (!w->error && !stop)
     {
@@ -356,13 +359,15 @@ static int threads( int n, double seconds )
     int i, ret = 0;
 
     start_event = CreateEventW( NULL, TRUE, FALSE, NULL );
+    warm_event = CreateEventW( NULL, TRUE, FALSE, NULL );
+    warming = n;
     for (i = 0; i < n; i++)
     {
         workers[i].connect = connect_to( session );
         if (!(handles[i] = CreateThread( NULL, 0, worker_thread, &workers[i], 0, NULL )))
             fail( "CreateThread", GetLastError() );
     }
-    Sleep( 100 );  /* the warm-up requests */
+    WaitForSingleObject( warm_event, INFINITE );
     t0 = now();
     SetEvent( start_event );
     Sleep( (DWORD)(seconds * 1000) );
@@ -421,7 +426,7 @@ static void start_request( struct slot *slot )
     if (!(request = WinHttpOpenRequest( async_connect, L"GET", path, NULL, WINHTTP_NO_REFERER,
                                         WINHTTP_DEFAULT_ACCEPT_TYPES, 0 )))
     {
-        async_error( "WinHttpOpenRequest", GetLastError() );
+        async_error( "WinHttpOpenRequest failed with error", GetLastError() );
         return;
     }
     InterlockedIncrement( &open_requests );
@@ -429,7 +434,7 @@ static void start_request( struct slot *slot )
     if (!WinHttpSendRequest( request, WINHTTP_NO_ADDITIONAL_HEADERS, 0, WINHTTP_NO_REQUEST_DATA, 0, 0,
                              (DWORD_PTR)slot ))
     {
-        async_error( "WinHttpSendRequest", GetLastError() );
+        async_error( "WinHttpSendRequest failed with error", GetLastError() );
         WinHttpCloseHandle( request );
     }
 }
@@ -449,22 +454,27 @@ static void CALLBACK async_callback( HINTERNET handle, DWORD_PTR context, DWORD 
     case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
         if (!WinHttpReceiveResponse( handle, NULL ))
         {
-            async_error( "WinHttpReceiveResponse", GetLastError() );
+            async_error( "WinHttpReceiveResponse failed with error", GetLastError() );
             WinHttpCloseHandle( handle );
         }
         break;
     case WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE:
-        if (status_code( handle ) != 200)
+    {
+        DWORD code = status_code( handle );
+        if (code != 200)
         {
-            async_error( "the status (200 expected)", ERROR_INVALID_DATA );
+            /* the status as the "error", or the query's error when there is none */
+            async_error( code ? "the response's status (200 expected) is" : "WinHttpQueryHeaders failed with error",
+                         code ? code : GetLastError() );
             WinHttpCloseHandle( handle );
         }
         else if (!WinHttpQueryDataAvailable( handle, NULL ))
         {
-            async_error( "WinHttpQueryDataAvailable", GetLastError() );
+            async_error( "WinHttpQueryDataAvailable failed with error", GetLastError() );
             WinHttpCloseHandle( handle );
         }
         break;
+    }
     case WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE:
     {
         DWORD available = *(DWORD *)info;
@@ -476,7 +486,7 @@ static void CALLBACK async_callback( HINTERNET handle, DWORD_PTR context, DWORD 
         else if (!WinHttpReadData( handle, slot->buffer,
                                    available < sizeof(slot->buffer) ? available : sizeof(slot->buffer), NULL ))
         {
-            async_error( "WinHttpReadData", GetLastError() );
+            async_error( "WinHttpReadData failed with error", GetLastError() );
             WinHttpCloseHandle( handle );
         }
         break;
@@ -489,16 +499,18 @@ static void CALLBACK async_callback( HINTERNET handle, DWORD_PTR context, DWORD 
         }
         else if (!WinHttpQueryDataAvailable( handle, NULL ))
         {
-            async_error( "WinHttpQueryDataAvailable", GetLastError() );
+            async_error( "WinHttpQueryDataAvailable failed with error", GetLastError() );
             WinHttpCloseHandle( handle );
         }
         break;
     case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
     {
         WINHTTP_ASYNC_RESULT *result = info;
-        static const char *names[] = { "?", "WinHttpReceiveResponse", "WinHttpQueryDataAvailable",
-                                       "WinHttpReadData", "WinHttpWriteData", "WinHttpSendRequest" };
-        async_error( result->dwResult < ARRAYSIZE(names) ? names[result->dwResult] : "an async call",
+        static const char *names[] = { "an asynchronous call failed with error",
+            "WinHttpReceiveResponse failed with error", "WinHttpQueryDataAvailable failed with error",
+            "WinHttpReadData failed with error", "WinHttpWriteData failed with error",
+            "WinHttpSendRequest failed with error" };
+        async_error( result->dwResult < ARRAYSIZE(names) ? names[result->dwResult] : names[0],
                      result->dwError );
         WinHttpCloseHandle( handle );
         break;
@@ -529,7 +541,7 @@ static int async( int inflight, double seconds )
 {
     HINTERNET session = open_session( WINHTTP_FLAG_ASYNC );
     HANDLE sampler;
-    LONG64 requests;
+    LONG64 requests, start;
     double t0, t1;
     int i;
 
@@ -541,11 +553,15 @@ static int async( int inflight, double seconds )
     slots = calloc( inflight, sizeof(*slots) );
     peak_threads = thread_count();
     if (!(sampler = CreateThread( NULL, 0, sampler_thread, NULL, 0, NULL ))) fail( "CreateThread", GetLastError() );
-    t0 = t1 = now();
     for (i = 0; i < inflight && !stop; i++) start_request( &slots[i] );
+    /* warm-up: as many responses as requests in flight, so the connections are made */
+    t0 = now();
+    while (!stop && completed < inflight && now() - t0 < 30) Sleep( 5 );
+    t0 = t1 = now();
+    start = completed;
     while (!stop && (t1 = now()) - t0 < seconds) Sleep( 10 );
     InterlockedExchange( &stop, 1 );
-    requests = completed;
+    requests = completed - start;
     /* the requests still in flight finish (and are not counted) */
     if (InterlockedCompareExchange( &open_requests, 0, 0 ) && WaitForSingleObject( drained_event, 30000 ))
     {
@@ -557,7 +573,7 @@ static int async( int inflight, double seconds )
     CloseHandle( sampler );
     if (failed)
     {
-        printf( "bench error: %s failed with error %lu\n", first_what, first_error );
+        printf( "bench error: %s %lu\n", first_what, first_error );
         return 1;
     }
     printf( "bench async inflight=%d reqs_per_sec=%.0f requests=%lld seconds=%.3f peak_threads=%ld peak_ws_kib=%llu\n",

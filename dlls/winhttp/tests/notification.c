@@ -1138,8 +1138,8 @@ static void check_connect_payloads( struct recorder *rec, unsigned int from, uns
         case STATUS(REQUEST_SENT):
         case STATUS(RESPONSE_RECEIVED):
             /* [doc] a DWORD: the bytes sent or received */
-            ok( ev->info != NULL && ev->len == sizeof(DWORD) && ev->value, "%s %p, length %lu, value %lu\n",
-                status_name( ev->status ), ev->info, ev->len, ev->value );
+            ok( ev->info != NULL && ev->len == sizeof(DWORD) && (ev->value || ev->status == STATUS(RESPONSE_RECEIVED)),
+                "%s %p, length %lu, value %lu\n", status_name( ev->status ), ev->info, ev->len, ev->value );
             break;
         case STATUS(SENDREQUEST_COMPLETE):
         case STATUS(HEADERS_AVAILABLE):
@@ -1258,7 +1258,7 @@ static void test_basic_get(void)
     check_sequence( rec, from, i + 1, receive_seq );
     check_connect_payloads( rec, from, i + 1, L"localhost" );
     if ((ev = find_status( rec, from, i + 1, STATUS(RESPONSE_RECEIVED) )))
-        ok( ev->value <= strlen( response_ok ), "RESPONSE_RECEIVED %lu\n", ev->value );
+        ok( ev->value && ev->value <= strlen( response_ok ), "RESPONSE_RECEIVED %lu\n", ev->value );
     ok( status_code( req ) == 200, "status %lu\n", status_code( req ) );
     from = i + 1;
 
@@ -1647,7 +1647,8 @@ static void test_redirect( struct server *server )
     if (i < 0) goto done;
     check_sequence( rec, from, i + 1, receive_seq );
     check_connect_payloads( rec, from, i + 1, L"127.0.0.1" );
-    /* [doc] the new URL; its length is its character count. [dotnet] an absolute URL */
+    /* [doc] the new URL; its length is its character count. [dotnet] an absolute one: WinHttpHandler
+     * makes a Uri of it, and its test of a relative Location passes on Windows */
     swprintf( url, ARRAY_SIZE(url), L"http://127.0.0.1:%u/ok", server->port );
     if ((ev = find_status( rec, from, i + 1, STATUS(REDIRECT) )))
     {
@@ -2447,6 +2448,8 @@ static void test_cancel( struct server *server, struct hang *hang )
     cancel_case( server, hang, PHASE_HEADERS, 0 );
     cancel_case( server, hang, PHASE_HEADERS, STATUS(RECEIVING_RESPONSE) );
     cancel_case( server, hang, PHASE_BODY_READ, 0 );
+    /* [notif] async_test: a read may report RECEIVING_RESPONSE; when it does not, the test thread closes */
+    cancel_case( server, hang, PHASE_BODY_READ, STATUS(RECEIVING_RESPONSE) );
     cancel_case( server, hang, PHASE_BODY_QUERY, 0 );
     cancel_in_send( server );
 }
@@ -2581,7 +2584,7 @@ static void test_close_races( struct server *server, struct hang *hang )
                 if (delay) Sleep( delay );
                 close_request( rec, req );
             }
-            else if (!wait_flag( rec, &rec->close_claimed, 1000 ))
+            else if (!wait_flag( rec, &rec->close_claimed, 300 ))
             {
                 fallback++;
                 close_request( rec, req );

@@ -1,6 +1,7 @@
 /*
- * Stand-ins for the Win32 and Wine debug calls that url.c and time.c make,
- * so that a fuzz target can run them natively on Linux, unmodified.
+ * Stand-ins for the Win32, C library and Wine debug calls that url.c, time.c
+ * and cookies.c make, so that a fuzz target can run them natively on Linux,
+ * unmodified.
  *
  * Copyright 2026 the winhttp project authors
  *
@@ -66,6 +67,154 @@ void WINAPI GetSystemTime( SYSTEMTIME *time )
 BOOL WINAPI IsBadStringPtrW( const WCHAR *str, UINT_PTR max )
 {
     return FALSE;
+}
+
+ULONGLONG wine_native_clock_shift;
+
+#define TICKS_PER_DAY ((ULONGLONG)864000000000)
+
+static BOOL is_leap( unsigned int year )
+{
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+static unsigned int month_days( unsigned int year, unsigned int month )
+{
+    static const unsigned char days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    return days[month - 1] + (month == 2 && is_leap( year ));
+}
+
+/* As on Windows: FALSE for a field out of range; the day of the week is ignored. */
+BOOL WINAPI SystemTimeToFileTime( const SYSTEMTIME *time, FILETIME *ft )
+{
+    ULONGLONG days = 0, ticks;
+    unsigned int y;
+
+    if (time->wYear < 1601 || time->wYear > 30827 || time->wMonth < 1 || time->wMonth > 12 ||
+        time->wDay < 1 || time->wDay > month_days( time->wYear, time->wMonth ) ||
+        time->wHour > 23 || time->wMinute > 59 || time->wSecond > 59 || time->wMilliseconds > 999)
+    {
+        SetLastError( ERROR_INVALID_PARAMETER );
+        return FALSE;
+    }
+    for (y = 1601; y < time->wYear; y++) days += is_leap( y ) ? 366 : 365;
+    for (y = 1; y < time->wMonth; y++) days += month_days( time->wYear, y );
+    days += time->wDay - 1;
+    ticks = days * TICKS_PER_DAY +
+            ((ULONGLONG)time->wHour * 3600 + time->wMinute * 60 + time->wSecond) * 10000000 +
+            (ULONGLONG)time->wMilliseconds * 10000;
+    ft->dwLowDateTime = (DWORD)ticks;
+    ft->dwHighDateTime = (DWORD)(ticks >> 32);
+    return TRUE;
+}
+
+ULONGLONG wine_native_now( void )
+{
+    FILETIME ft;
+
+    if (!SystemTimeToFileTime( &wine_native_system_time, &ft )) abort();
+    return (((ULONGLONG)ft.dwHighDateTime << 32) | ft.dwLowDateTime) + wine_native_clock_shift;
+}
+
+void WINAPI GetSystemTimeAsFileTime( FILETIME *ft )
+{
+    ULONGLONG now = wine_native_now();
+
+    ft->dwLowDateTime = (DWORD)now;
+    ft->dwHighDateTime = (DWORD)(now >> 32);
+}
+
+/* One thread: a lock is either free (NULL) or held (1). Taking a held lock
+ * would deadlock on Windows and releasing a free one is undefined, so both abort. */
+void WINAPI InitializeSRWLock( SRWLOCK *lock )
+{
+    lock->Ptr = NULL;
+}
+
+void WINAPI AcquireSRWLockExclusive( SRWLOCK *lock )
+{
+    if (lock->Ptr)
+    {
+        fprintf( stderr, "wine_native: SRW lock %p taken twice\n", lock );
+        abort();
+    }
+    lock->Ptr = (void *)1;
+}
+
+void WINAPI ReleaseSRWLockExclusive( SRWLOCK *lock )
+{
+    if (lock->Ptr != (void *)1)
+    {
+        fprintf( stderr, "wine_native: SRW lock %p released but not held\n", lock );
+        abort();
+    }
+    lock->Ptr = NULL;
+}
+
+void WINAPI AcquireSRWLockShared( SRWLOCK *lock )
+{
+    AcquireSRWLockExclusive( lock );
+}
+
+void WINAPI ReleaseSRWLockShared( SRWLOCK *lock )
+{
+    ReleaseSRWLockExclusive( lock );
+}
+
+/* Without SanitizerCoverage's comparison hooks, which would make a jar of
+ * thousands of cookies slow to search; AddressSanitizer still checks the reads. */
+#define UNTRACED __attribute__((no_sanitize("coverage")))
+
+UNTRACED size_t wine_native_wcslen( const WCHAR *str )
+{
+    const WCHAR *p = str;
+
+    while (*p) p++;
+    return p - str;
+}
+
+UNTRACED int wine_native_wcscmp( const WCHAR *a, const WCHAR *b )
+{
+    while (*a && *a == *b)
+    {
+        a++;
+        b++;
+    }
+    return (int)*a - (int)*b;
+}
+
+UNTRACED int wine_native_wcsncmp( const WCHAR *a, const WCHAR *b, size_t n )
+{
+    for (; n; n--, a++, b++) if (!*a || *a != *b) return (int)*a - (int)*b;
+    return 0;
+}
+
+UNTRACED WCHAR *wine_native_wcschr( const WCHAR *str, WCHAR ch )
+{
+    for (;; str++)
+    {
+        if (*str == ch) return (WCHAR *)str;
+        if (!*str) return NULL;
+    }
+}
+
+UNTRACED WCHAR *wine_native_wcsrchr( const WCHAR *str, WCHAR ch )
+{
+    const WCHAR *last = NULL;
+
+    for (;; str++)
+    {
+        if (*str == ch) last = str;
+        if (!*str) return (WCHAR *)last;
+    }
+}
+
+UNTRACED WCHAR *wine_native_wcscpy( WCHAR *dst, const WCHAR *src )
+{
+    WCHAR *p = dst;
+
+    while ((*p++ = *src++)) ;
+    return dst;
 }
 
 /* TRACE's arguments are always evaluated (channel flags start at 0xff), so the

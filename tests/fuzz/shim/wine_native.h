@@ -1,6 +1,7 @@
 /*
- * What a fuzz target needs to run Win32 sources (url.c, time.c) natively on
- * Linux: Wine's headers for the types, and stand-ins for the few Win32 calls.
+ * What a fuzz target needs to run Win32 sources (url.c, time.c, cookies.c)
+ * natively on Linux: Wine's headers for the types, and stand-ins for the few
+ * Win32 calls.
  *
  * Copyright 2026 the winhttp project authors
  *
@@ -42,5 +43,22 @@ extern UINT wine_native_acp;
 
 /* What GetSystemTime returns: a fixed instant, so runs are reproducible. */
 extern SYSTEMTIME wine_native_system_time;
+
+/* What GetSystemTimeAsFileTime adds to wine_native_system_time, in FILETIME
+ * ticks (100 ns): a target moves the clock forward by raising it. */
+extern ULONGLONG wine_native_clock_shift;
+
+/* The FILETIME ticks of wine_native_system_time plus wine_native_clock_shift. */
+ULONGLONG wine_native_now( void );
+
+/* The C library's wcs* functions take 32-bit wchar_t on Linux; these take
+ * the 16-bit WCHAR of the -fshort-wchar build. wine_native_wcs.h maps the
+ * usual names onto them for the code under test. */
+size_t wine_native_wcslen( const WCHAR *str );
+int wine_native_wcscmp( const WCHAR *a, const WCHAR *b );
+int wine_native_wcsncmp( const WCHAR *a, const WCHAR *b, size_t n );
+WCHAR *wine_native_wcschr( const WCHAR *str, WCHAR ch );
+WCHAR *wine_native_wcsrchr( const WCHAR *str, WCHAR ch );
+WCHAR *wine_native_wcscpy( WCHAR *dst, const WCHAR *src );
 
 #endif /* WINE_NATIVE_H */
