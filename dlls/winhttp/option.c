@@ -315,9 +315,15 @@ DWORD store_option( struct stored_options *store, DWORD option, const void *buff
 }
 
 /* Process-wide options, on the NULL handle. */
-static LONG worker_thread_count;
+static LONG worker_thread_count_value;
 static LONG tracing_enabled;
 static LONG http_version = MAKELONG( 1, 1 );  /* minor, major */
+
+/* WINHTTP_OPTION_WORKER_THREAD_COUNT as set on the NULL handle, or 0. */
+DWORD worker_thread_count( void )
+{
+    return worker_thread_count_value;
+}
 
 /* The version WinHttpOpenRequest uses when given none. */
 const WCHAR *default_http_version( void )
@@ -355,7 +361,7 @@ static DWORD set_global_option( DWORD option, void *buffer, DWORD len )
     {
     case WINHTTP_OPTION_WORKER_THREAD_COUNT:
         if ((error = read_dword_option( buffer, len, &value ))) return error;
-        InterlockedExchange( &worker_thread_count, value );
+        InterlockedExchange( &worker_thread_count_value, value );
         return ERROR_SUCCESS;
     case WINHTTP_OPTION_ENABLETRACING:
         if ((error = read_dword_option( buffer, len, &value ))) return error;

@@ -324,6 +324,7 @@ HINTERNET WINAPI WinHttpOpenRequest( HINTERNET handle, const WCHAR *verb, const 
     init_object( &request->hdr, WINHTTP_HANDLE_TYPE_REQUEST, &request_vtbl, obj );
     InitializeSRWLock( &request->io_lock );
     InitializeSRWLock( &request->queue.lock );
+    request->queue.owner = &request->hdr;
     release_object( obj );  /* the request holds its own reference on the connect */
     request->connect = CONTAINING_RECORD( obj, struct connect, hdr );
     session = request->connect->session;

@@ -46,7 +46,8 @@ static BOOL WINAPI create_pool( INIT_ONCE *once, void *param, void **context )
     memset( &pool_environment, 0, sizeof(pool_environment) );
     pool_environment.Version = 1;
     if (!(pool = CreateThreadpool( NULL ))) return TRUE;  /* the process's pool will do */
-    SetThreadpoolThreadMaximum( pool, MAX_WORKERS );
+    /* WINHTTP_OPTION_WORKER_THREAD_COUNT, set before the first asynchronous request, wins */
+    SetThreadpoolThreadMaximum( pool, worker_thread_count() ? worker_thread_count() : MAX_WORKERS );
     pool_environment.Pool = pool;
     return TRUE;
 }
@@ -61,25 +62,29 @@ TP_CALLBACK_ENVIRON *task_environment( void )
 static void CALLBACK run_queue( TP_CALLBACK_INSTANCE *instance, void *context )
 {
     struct task_queue *queue = context;
+    struct object_header *owner = queue->owner;
     struct task *task;
 
+    /* the queue lives in its owner: keep the owner until we are done with the
+     * queue, whatever the tasks' callbacks close */
+    InterlockedIncrement( &owner->refs );
     for (;;)
     {
         AcquireSRWLockExclusive( &queue->lock );
         if ((task = queue->head) && !(queue->head = task->next)) queue->tail = NULL;
         if (!task) queue->running = FALSE;
         ReleaseSRWLockExclusive( &queue->lock );
-        if (!task) return;
+        if (!task) break;
 
         TRACE( "running task %p for %p\n", task, task->obj->handle );
         task->detached = FALSE;
         task->run( task );
         /* a task waiting for the network finishes elsewhere, and frees itself there */
         if (task->detached) continue;
-        /* the task's reference kept the object, and so the queue, alive until now */
         release_object( task->obj );
         free( task );
     }
+    release_object( owner );
 }
 
 /* Queues a task; the caller has taken a reference on task->obj for it. */

@@ -103,6 +103,7 @@ struct task
 
 struct task_queue
 {
+    struct object_header *owner;    /* the object the queue is part of */
     SRWLOCK lock;
     struct task *head, *tail;
     BOOL running;                   /* a worker is draining the queue */
@@ -125,6 +126,7 @@ void send_callback( struct object_header *obj, DWORD status, void *info, DWORD l
 /* option.c */
 BOOL is_known_option( DWORD option );
 const WCHAR *default_http_version( void );
+DWORD worker_thread_count( void );
 DWORD get_dword_option( DWORD value, void *buffer, DWORD *len );
 DWORD get_pointer_option( void *value, void *buffer, DWORD *len );
 DWORD get_string_option( const WCHAR *value, void *buffer, DWORD *len );

@@ -20,7 +20,7 @@
  */
 
 /*
- * Usage: async.exe [SECONDS] [-t THREADS] [-s SEED] [-v]
+ * Usage: async.exe [SECONDS] [-t THREADS] [-s SEED] [-v] [-d]
  *
  * A server thread of this process listens on 127.0.0.1 (an ephemeral port) and
  * answers each request the way its URL asks: small or large Content-Length
@@ -79,7 +79,8 @@
  *
  * Prints counts and "stress-async: PASS" or "stress-async: FAIL: reason";
  * exits 0 only on a pass. -v prints every failure with its request's history
- * (the first 20 are printed anyway).
+ * (the first 20 are printed anyway); -d leaves a crash to the debugger (under
+ * Wine, winedbg prints a backtrace) instead of reporting it.
  */
 
 #define FD_SETSIZE 1024
@@ -184,7 +185,7 @@ static unsigned char pattern_byte( unsigned int seed, unsigned int i )
 static volatile LONG failure_count, stop_flag;
 static char first_failure[1024];
 static CRITICAL_SECTION print_cs;
-static BOOL verbose;
+static BOOL verbose, debugger;
 
 static void report( const char *msg, const char *detail )
 {
@@ -1942,8 +1943,17 @@ static DWORD WINAPI watchdog_thread( void *arg )
 
 static LONG WINAPI crash_filter( EXCEPTION_POINTERS *ep )
 {
-    printf( "stress-async: FAIL: exception %#lx at %p on thread %04lx (address %p)\n",
-            ep->ExceptionRecord->ExceptionCode, ep->ExceptionRecord->ExceptionAddress, GetCurrentThreadId(),
+    void *address = ep->ExceptionRecord->ExceptionAddress;
+    char module_name[MAX_PATH] = "?";
+    HMODULE module = NULL;
+
+    /* the module and offset, so that addr2line can name the place */
+    if (GetModuleHandleExA( GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            address, &module ))
+        GetModuleFileNameA( module, module_name, sizeof(module_name) );
+    printf( "stress-async: FAIL: exception %#lx at %p (%s+%#llx) on thread %04lx (address %p)\n",
+            ep->ExceptionRecord->ExceptionCode, address, module_name,
+            module ? (ULONGLONG)((char *)address - (char *)module) : 0ull, GetCurrentThreadId(),
             ep->ExceptionRecord->NumberParameters >= 2 ? (void *)ep->ExceptionRecord->ExceptionInformation[1] : NULL );
     fflush( stdout );
     TerminateProcess( GetCurrentProcess(), 4 );
@@ -1952,7 +1962,7 @@ static LONG WINAPI crash_filter( EXCEPTION_POINTERS *ep )
 
 static void usage( void )
 {
-    printf( "usage: async.exe [SECONDS] [-t THREADS] [-s SEED] [-v]\n" );
+    printf( "usage: async.exe [SECONDS] [-t THREADS] [-s SEED] [-v] [-d]\n" );
     exit( 2 );
 }
 
@@ -1972,6 +1982,7 @@ int wmain( int argc, WCHAR **argv )
         if (!wcscmp( argv[i], L"-t" ) && i + 1 < argc) nthreads = _wtoi( argv[++i] );
         else if (!wcscmp( argv[i], L"-s" ) && i + 1 < argc) seed = _wcstoui64( argv[++i], NULL, 0 );
         else if (!wcscmp( argv[i], L"-v" )) verbose = TRUE;
+        else if (!wcscmp( argv[i], L"-d" )) debugger = TRUE;
         else if (argv[i][0] >= '0' && argv[i][0] <= '9') seconds = _wtoi( argv[i] );
         else usage();
     }
@@ -1979,7 +1990,7 @@ int wmain( int argc, WCHAR **argv )
     if (!seed) seed = 1;
 
     setvbuf( stdout, NULL, _IONBF, 0 );
-    SetUnhandledExceptionFilter( crash_filter );
+    if (!debugger) SetUnhandledExceptionFilter( crash_filter );
     InitializeCriticalSection( &print_cs );
     InitializeCriticalSection( &records_cs );
     InitializeCriticalSection( &registry_cs );

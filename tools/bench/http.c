@@ -403,7 +403,7 @@ struct slot
 static HINTERNET async_connect;
 static struct slot *slots;
 static volatile LONG open_requests;      /* request handles not yet HANDLE_CLOSING */
-static volatile LONG64 completed;        /* complete responses while measuring */
+static volatile LONG64 completed;        /* complete responses until the end, warm-up included */
 static volatile LONG failed;
 static volatile DWORD first_error;
 static const char *volatile first_what;
@@ -562,8 +562,10 @@ static int async( int inflight, double seconds )
     while (!stop && (t1 = now()) - t0 < seconds) Sleep( 10 );
     InterlockedExchange( &stop, 1 );
     requests = completed - start;
-    /* the requests still in flight finish (and are not counted) */
-    if (InterlockedCompareExchange( &open_requests, 0, 0 ) && WaitForSingleObject( drained_event, 30000 ))
+    /* the requests still in flight finish (and are not counted); after a failure
+     * not every handle may say HANDLE_CLOSING with our context, so no long wait */
+    if (InterlockedCompareExchange( &open_requests, 0, 0 ) &&
+        WaitForSingleObject( drained_event, failed ? 2000 : 30000 ) && !failed)
     {
         printf( "bench error: %ld requests still open 30 s after the end\n", open_requests );
         fflush( stdout );
@@ -574,7 +576,8 @@ static int async( int inflight, double seconds )
     if (failed)
     {
         printf( "bench error: %s %lu\n", first_what, first_error );
-        return 1;
+        fflush( stdout );
+        ExitProcess( 1 );
     }
     printf( "bench async inflight=%d reqs_per_sec=%.0f requests=%lld seconds=%.3f peak_threads=%ld peak_ws_kib=%llu\n",
             inflight, requests / (t1 - t0), (long long)requests, t1 - t0, peak_threads, peak_ws_kib() );
