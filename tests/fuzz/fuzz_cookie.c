@@ -358,15 +358,17 @@ static UNTRACED int compare_domains( const void *a, const void *b )
     return wcscmp( (*(const struct cookie *const *)a)->domain, (*(const struct cookie *const *)b)->domain );
 }
 
-/* per_domain: the domains are counted too (a sort, so not after every command) */
-static UNTRACED void check_jar( const struct cookie_jar *jar, BOOL per_domain )
+/* Cheap checks after every command; in full (each cookie, and the count of
+ * each domain, a sort) after floods and at the end: a cookie never changes
+ * but for its use stamp, and do_store checks each new one. */
+static UNTRACED void check_jar( const struct cookie_jar *jar, BOOL full )
 {
     struct cookie **sorted;
     unsigned int i, run;
 
     CHECK( jar->count <= jar->capacity && jar->capacity <= MAX_COOKIES );
     CHECK( !jar->lock.Ptr );
-    if (!jar->count) return;
+    if (!jar->count || !full) return;
     clear_marks( jar->clock );
     for (i = 0; i < jar->count; i++)
     {
@@ -374,7 +376,6 @@ static UNTRACED void check_jar( const struct cookie_jar *jar, BOOL per_domain )
         CHECK( !marks[jar->cookies[i]->created] );   /* creation stamps are unique */
         marks[jar->cookies[i]->created] = 1;
     }
-    if (!per_domain) return;
     sorted = copy_exact( jar->cookies, jar->count * sizeof(*sorted) );
     qsort( sorted, jar->count, sizeof(*sorted), compare_domains );
     for (i = run = 1; i < jar->count; i++)
@@ -544,6 +545,7 @@ static UNTRACED void do_store( struct cookie_jar *jar, const struct fuzz_request
             CHECK( cookie->secure == e.secure && cookie->http_only == e.http_only );
             CHECK( cookie->expires == e.expires );
             CHECK( cookie->used == clock + 1 );
+            check_cookie( jar, cookie );
             added = FALSE;
             continue;
         }

@@ -60,7 +60,10 @@
  *    asked, FILL_BUFFER reads are full but for the last); requests the server
  *    cuts short end in REQUEST_ERROR with ERROR_WINHTTP_CONNECTION_ERROR or
  *    ERROR_WINHTTP_INVALID_SERVER_RESPONSE, never in a clean end;
- *    ERROR_WINHTTP_OPERATION_CANCELLED comes only after a close;
+ *    ERROR_WINHTTP_OPERATION_CANCELLED comes only after a close; a request
+ *    closed early may end either way, with correct bytes so far (a body that
+ *    ends at the connection's end, cut short by the close and reported
+ *    complete, is counted and shown, not failed);
  *  - the operation started from inside a completion callback is accepted;
  *  - a request whose callback mask has no informational bits gets none;
  *  - every handle gets exactly one HANDLE_CLOSING, reporting itself, only
@@ -221,7 +224,7 @@ static void fail( const char *fmt, ... )
 enum counter
 {
     C_REQUESTS, C_EXCHANGES, C_GET, C_POST, C_HEAD, C_OK, C_EXPECTED_ERROR, C_CANCELLED, C_DONE_AFTER_CLOSE,
-    C_BYTES, C_RESENT, C_WRITES, C_READS, C_QDAS, C_FILL_READS, C_NARROW,
+    C_BYTES, C_TRUNCATED_AFTER_CLOSE, C_RESENT, C_WRITES, C_READS, C_QDAS, C_FILL_READS, C_NARROW,
     C_CLOSE_INFO, C_CLOSE_COMPLETION, C_CLOSE_EXTERNAL, C_CLOSE_AFTER_SEND, C_CLOSE_DONE_CB, C_CLOSE_DONE_OTHER,
     C_CLOSE_DRAIN, C_CLOSE_OTHER_THREAD, C_CLOSED_EARLY, C_CLOSED_PENDING,
     C_SESSIONS, C_CONNECTS, C_PARENT_CLOSES, C_CLOSED_WITH_CHILDREN, C_ORPHAN_REQUESTS,
@@ -230,6 +233,7 @@ enum counter
 };
 static volatile LONG64 counters[NUM_COUNTERS];
 static volatile LONG64 kind_counts[NUM_KINDS];
+static volatile LONG64 idle_info[32];   /* informational callbacks with no operation pending, by status bit */
 #define COUNT(c) InterlockedIncrement64( &counters[c] )
 
 /* ---- records: the context of every handle ---- */
@@ -365,18 +369,20 @@ static void log_event( struct rec *r, DWORD code, DWORD value, DWORD value2 )
 /* A request's identity and history, for a failure message. */
 static void describe( struct rec *r, char *buf, size_t size )
 {
+#define ADD(...) do { if (pos < size) { int n_ = snprintf( buf + pos, size - pos, __VA_ARGS__ ); \
+                                        pos = n_ < 0 ? size : min( size, pos + n_ ); } } while (0)
     LONG n = r->nlog, i, first = n > LOG_SIZE ? n - LOG_SIZE : 0;
     DWORD base = 0;
-    size_t pos;
+    size_t pos = 0;
 
-    pos = snprintf( buf, size, "    %s %p serial %lld: kind %s, %s, id %u, seed %u, body %u of %u, posted %u "
-                    "(%u with the send), close plan %s@%u, closed %ld, phase %d, pending %s, exchanges %u, "
-                    "in callback %ld, owner thread %04lx\n    history (thread/ms):",
-                    type_names[r->type], r->handle, r->serial, r->type == REC_REQUEST ? kinds[r->kind].name : "-",
-                    verb_anames[r->verb], r->id, r->seed, r->offset, r->expect_len, r->body_len, r->opt_len,
-                    close_mode_names[r->close_mode], r->close_at, r->closed, r->phase, op_names[r->pending],
-                    r->exchanges, r->in_callback, r->owner_tid );
-    if (first) pos += snprintf( buf + pos, size - pos, " ...(%ld earlier)", first );
+    ADD( "    %s %p serial %lld: kind %s, %s, id %u, seed %u, body %u of %u, posted %u (%u with the send), "
+         "close plan %s@%u, closed %ld, phase %d, pending %s, exchanges %u, in callback %ld, owner thread %04lx\n"
+         "    history (thread/ms):",
+         type_names[r->type], r->handle, r->serial, r->type == REC_REQUEST ? kinds[r->kind].name : "-",
+         verb_anames[r->verb], r->id, r->seed, r->offset, r->expect_len, r->body_len, r->opt_len,
+         close_mode_names[r->close_mode], r->close_at, r->closed, r->phase, op_names[r->pending],
+         r->exchanges, r->in_callback, r->owner_tid );
+    if (first) ADD( " ...(%ld earlier)", first );
     for (i = first; i < n && pos < size - 100; i++)
     {
         struct event *ev = &r->log[i % LOG_SIZE];
@@ -384,23 +390,26 @@ static void describe( struct rec *r, char *buf, size_t size )
 
         if (!base) base = ev->tick;
         if (kind == EV_START)
-            pos += snprintf( buf + pos, size - pos, " >%s(%lu)", op_names[ev->code & 0xff], ev->value );
+            ADD( " >%s(%lu)", op_names[ev->code & 0xff], ev->value );
         else if (kind == EV_CLOSE)
-            pos += snprintf( buf + pos, size - pos, " >CLOSE(%s)", close_mode_names[ev->code & 0xff] );
+            ADD( " >CLOSE(%s)", close_mode_names[ev->code & 0xff] );
         else if (kind == EV_RETURNED)
-            pos += snprintf( buf + pos, size - pos, " <%s", op_names[ev->code & 0xff] );
+            ADD( " <%s", op_names[ev->code & 0xff] );
         else if (kind == EV_FAILED)
-            pos += snprintf( buf + pos, size - pos, " >%s-FAILED(%lu)", op_names[ev->code & 0xff], ev->value );
+            ADD( " >%s-FAILED(%lu)", op_names[ev->code & 0xff], ev->value );
         else if (ev->code == STATUS(REQUEST_ERROR))
-            pos += snprintf( buf + pos, size - pos, " REQUEST_ERROR(api %lu, error %lu)", ev->value, ev->value2 );
+            ADD( " REQUEST_ERROR(api %lu, error %lu)", ev->value, ev->value2 );
         else if (ev->code == STATUS(DATA_AVAILABLE) || ev->code == STATUS(READ_COMPLETE) ||
                  ev->code == STATUS(WRITE_COMPLETE))
-            pos += snprintf( buf + pos, size - pos, " %s(%lu)", status_name( ev->code ), ev->value );
+            ADD( " %s(%lu)", status_name( ev->code ), ev->value );
         else
-            pos += snprintf( buf + pos, size - pos, " %s", status_name( ev->code ) );
-        pos += snprintf( buf + pos, size - pos, "[%04lx/%lu]", ev->tid, ev->tick - base );
+            ADD( " %s", status_name( ev->code ) );
+        ADD( "[%04lx/%lu]", ev->tid, ev->tick - base );
     }
-    snprintf( buf + pos, size - pos, "\n" );
+    if (pos >= size - 2) pos = size - 2;
+    buf[pos++] = '\n';
+    buf[pos] = 0;
+#undef ADD
 }
 
 static void fail_rec( struct rec *r, const char *fmt, ... ) __attribute__((format(printf, 2, 3)));
@@ -779,6 +788,13 @@ enum after { AFTER_NOTHING, AFTER_CLOSE_DONE, AFTER_CLOSE_COMPLETION };
 /* The body is over (READ_COMPLETE 0 or DATA_AVAILABLE 0); r->cs held. */
 static enum after body_done( struct rec *r )
 {
+    if (r->offset != r->expect_len && r->closed)
+    {
+        /* the close shut the socket: a body that ends at the connection's end looks complete */
+        r->phase = PH_DONE_ERROR;
+        COUNT( C_TRUNCATED_AFTER_CLOSE );
+        return AFTER_NOTHING;
+    }
     if (r->offset != r->expect_len)
     {
         r->phase = PH_DONE_ERROR;
@@ -921,7 +937,10 @@ static enum after request_completion( struct rec *r, DWORD status, void *info, D
             r->phase = PH_DONE_ERROR;
             return AFTER_CLOSE_DONE;
         }
-        if (r->read_fill && info_len && info_len < r->read_size && r->offset != r->expect_len && !kinds[r->kind].fails)
+        if (r->read_fill && info_len && info_len < r->read_size && r->offset != r->expect_len && r->closed)
+            COUNT( C_TRUNCATED_AFTER_CLOSE );
+        else if (r->read_fill && info_len && info_len < r->read_size && r->offset != r->expect_len &&
+                 !kinds[r->kind].fails)
         {
             fail_rec( r, "ReadDataEx(FILL_BUFFER) on request %p read %lu of %lu bytes at offset %u of %u", r->handle,
                       info_len, r->read_size, (unsigned int)(r->offset - info_len), r->expect_len );
@@ -965,7 +984,13 @@ static void request_callback( struct rec *r, DWORD status, void *info, DWORD inf
         if (r->narrow_mask)
             fail_rec( r, "%s for request %p, whose callback mask has no informational notifications",
                       status_name( status ), r->handle );
-        if (r->pending == OP_NONE) COUNT( C_INFO_IDLE );
+        if (r->pending == OP_NONE)
+        {
+            unsigned int bit = 0;
+            while (bit < 31 && !(status & (1u << bit))) bit++;
+            COUNT( C_INFO_IDLE );
+            InterlockedIncrement64( &idle_info[bit] );
+        }
         if (r->close_mode == CLOSE_INFO && (unsigned int)n == r->close_at)
             close_request( r, C_CLOSE_INFO, CLOSE_INFO );
         return;
@@ -2045,10 +2070,12 @@ int wmain( int argc, WCHAR **argv )
             "%lld resent on the same handle, %lld with a narrow callback mask)\n",
             counters[C_REQUESTS], counters[C_EXCHANGES], counters[C_GET], counters[C_POST], counters[C_HEAD],
             counters[C_WRITES], counters[C_RESENT], counters[C_NARROW] );
-    printf( "stress-async: completed=%lld expected-errors=%lld cancelled=%lld completed-after-close=%lld; "
-            "bytes checked=%lld; reads=%lld (fill %lld) query-data=%lld\n",
+    printf( "stress-async: completed=%lld expected-errors=%lld cancelled=%lld completed-after-close=%lld "
+            "cut short by the close but reported complete=%lld; bytes checked=%lld; reads=%lld (fill %lld) "
+            "query-data=%lld\n",
             counters[C_OK], counters[C_EXPECTED_ERROR], counters[C_CANCELLED], counters[C_DONE_AFTER_CLOSE],
-            counters[C_BYTES], counters[C_READS], counters[C_FILL_READS], counters[C_QDAS] );
+            counters[C_TRUNCATED_AFTER_CLOSE], counters[C_BYTES], counters[C_READS], counters[C_FILL_READS],
+            counters[C_QDAS] );
     printf( "stress-async: closes: in informational callback=%lld in completion callback=%lld timed from a worker=%lld "
             "after send=%lld; finished: in last callback=%lld by a worker=%lld at phase end=%lld; "
             "on another thread than the creator=%lld; early=%lld (with an operation pending %lld)\n",
@@ -2064,6 +2091,12 @@ int wmain( int argc, WCHAR **argv )
             "inside callbacks %lld) handle_created=%lld handle_closing=%lld of %lld handles (nested %lld)\n",
             counters[C_CALLBACKS], counters[C_INFO], counters[C_INFO_IDLE], counters[C_POST_CLOSE_CALLS],
             counters[C_CREATED], counters[C_CLOSINGS], counters[C_RECORDS], counters[C_NESTED_CLOSING] );
+    if (counters[C_INFO_IDLE])
+    {
+        printf( "stress-async: informational callbacks with no operation pending:" );
+        for (k = 0; k < 32; k++) if (idle_info[k]) printf( " %s=%lld", status_name( 1u << k ), idle_info[k] );
+        printf( "\n" );
+    }
     printf( "stress-async: server: connections=%lld requests=%lld bad=%lld open at end=%lld; kinds:",
             srv_accepted, srv_requests, srv_bad, srv_open );
     for (k = 0; k < NUM_KINDS; k++) printf( " %s=%lld", kinds[k].name, kind_counts[k] );

@@ -87,7 +87,7 @@ static unsigned int month_days( unsigned int year, unsigned int month )
 /* As on Windows: FALSE for a field out of range; the day of the week is ignored. */
 BOOL WINAPI SystemTimeToFileTime( const SYSTEMTIME *time, FILETIME *ft )
 {
-    ULONGLONG days = 0, ticks;
+    ULONGLONG days, ticks;
     unsigned int y;
 
     if (time->wYear < 1601 || time->wYear > 30827 || time->wMonth < 1 || time->wMonth > 12 ||
@@ -97,7 +97,8 @@ BOOL WINAPI SystemTimeToFileTime( const SYSTEMTIME *time, FILETIME *ft )
         SetLastError( ERROR_INVALID_PARAMETER );
         return FALSE;
     }
-    for (y = 1601; y < time->wYear; y++) days += is_leap( y ) ? 366 : 365;
+    y = time->wYear - 1;   /* the leap years in 1601..y are those in 1..y less the 388 in 1..1600 */
+    days = (ULONGLONG)365 * (time->wYear - 1601) + y / 4 - y / 100 + y / 400 - 388;
     for (y = 1; y < time->wMonth; y++) days += month_days( time->wYear, y );
     days += time->wDay - 1;
     ticks = days * TICKS_PER_DAY +
