@@ -86,6 +86,20 @@ static void release_connection( struct request *request, BOOL reusable )
     if (conn) pool_put( request_session( request ), conn );
 }
 
+/* A reused connection that turned out dead: closed quietly, the request goes on another. */
+static void drop_connection( struct request *request )
+{
+    struct netconn *conn;
+
+    AcquireSRWLockExclusive( &request->io_lock );
+    conn = request->netconn;
+    request->netconn = NULL;
+    ReleaseSRWLockExclusive( &request->io_lock );
+    if (!conn) return;
+    pool_release( request_session( request ), conn->host, conn->port, conn->secure );
+    netconn_close( conn );
+}
+
 /* The connection the last exchange could not keep: closed now, with its notifications. */
 static void close_spent_connection( struct request *request )
 {
@@ -217,8 +231,9 @@ static DWORD open_connection( struct request *request, BOOL *reused )
     WCHAR address[64];
     DWORD error;
 
+    /* a body streamed with WinHttpWriteData cannot be sent again: make sure of the connection first */
     if ((error = pool_get( request_session( request ), request->host, request->port, request->secure,
-                           &request->cancelled, &conn )))
+                           request->total_len > request->optional_len, &request->cancelled, &conn )))
         return error;
     if ((*reused = conn != NULL)) return set_connection( request, conn );
 
@@ -302,11 +317,12 @@ static DWORD send_request( struct request *request, const void *optional, DWORD 
         if (!(error = netconn_send( request->netconn, bytes, head_len, request->timeouts.send )) && optional_len)
             error = netconn_send( request->netconn, optional, optional_len, request->timeouts.send );
         if (!error) break;
-        release_connection( request, FALSE );
+        drop_connection( request );
         if (!reused) break;
     }
     free( bytes );
     if (error) return error;
+    request->conn_reused = reused;
 
     request->body_remaining = total_len - optional_total;
     request->bytes_sent = head_len + optional_len;
@@ -428,12 +444,13 @@ static DWORD read_head( struct request *request, ULONGLONG deadline, size_t *bud
             if (!wait || left < wait) wait = max( left, 1 );
             if (!left) goto failed;
         }
-        if ((error = fill_read_buffer( request, wait, ~(size_t)0, &got ))) goto failed;
-        if (!got)
-        {
-            error = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
-            goto failed;
-        }
+        error = fill_read_buffer( request, wait, ~(size_t)0, &got );
+        if (!error && !got) error = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+        /* a kept-alive connection the server had closed: not this request's fault */
+        if (error && error != ERROR_WINHTTP_TIMEOUT && !used && request->conn_reused &&
+            request->total_len == request->optional_len)
+            error = ERROR_WINHTTP_RESEND_REQUEST;
+        if (error) goto failed;
     }
     error = ERROR_WINHTTP_HEADER_SIZE_OVERFLOW;
 failed:
@@ -784,7 +801,20 @@ static DWORD receive_redirected_response( struct request *request )
 
     for (;;)
     {
-        if ((error = receive_response( request ))) return error;
+        error = receive_response( request );
+        /* a dead kept-alive connection: once more on a new one, if the body can be sent again */
+        if (error == ERROR_WINHTTP_RESEND_REQUEST)
+        {
+            drop_connection( request );
+            free_response( request );
+            if (!(error = send_request( request, request->optional, request->optional_len, request->total_len )))
+            {
+                request->conn_reused = FALSE;
+                error = receive_response( request );
+                if (error == ERROR_WINHTTP_RESEND_REQUEST) error = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+            }
+        }
+        if (error) return error;
         if (!is_redirect( request->status_code ) || request->redirect_policy == WINHTTP_OPTION_REDIRECT_POLICY_NEVER ||
             (request->disable_flags & WINHTTP_DISABLE_REDIRECTS) ||
             !(location = find_header( &request->response_headers, L"Location", 0 )))

@@ -242,18 +242,6 @@ DWORD netconn_recv( struct netconn *conn, void *buffer, size_t len, int timeout,
     return ERROR_SUCCESS;
 }
 
-/* A pooled connection is reusable only if the server has neither closed it nor sent anything. */
-BOOL netconn_is_alive( struct netconn *conn )
-{
-    fd_set set;
-    struct timeval tv = { 0, 0 };
-
-    FD_ZERO( &set );
-    FD_SET( conn->socket, &set );
-    /* readable means closed, or bytes nobody asked for: either way not reusable */
-    return select( 0, &set, NULL, NULL, &tv ) == 0;
-}
-
 /* Wakes whatever waits on the connection: the request it serves is being closed. */
 void netconn_cancel( struct netconn *conn )
 {
@@ -267,6 +255,12 @@ void netconn_addresses( struct netconn *conn, void *local, void *remote )
     getsockname( conn->socket, local, &len );
     len = sizeof(SOCKADDR_STORAGE);
     getpeername( conn->socket, remote, &len );
+}
+
+/* A pooled connection is reusable only if the server has neither closed it nor sent anything. */
+BOOL netconn_is_alive( struct netconn *conn )
+{
+    return !netconn_readable( conn );
 }
 
 /* Whether a receive would return at once: data, or the end of the connection. */

@@ -102,7 +102,7 @@ static struct netconn *idle_connections[POOL_MAX];
 static unsigned int idle_count;
 
 /* An idle connection to the server that is still usable, or NULL. */
-static struct netconn *take_idle( const WCHAR *host, INTERNET_PORT port, BOOL secure )
+static struct netconn *take_idle( const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL probe )
 {
     struct netconn *found = NULL, *expired[POOL_MAX];
     ULONGLONG now = GetTickCount64();
@@ -122,8 +122,10 @@ static struct netconn *take_idle( const WCHAR *host, INTERNET_PORT port, BOOL se
     }
     ReleaseSRWLockExclusive( &idle_lock );
 
+    /* the liveness probe costs a few server round trips under Wine: only requests
+     * that could not be sent again on another connection pay for it */
     while (count) netconn_close( expired[--count] );
-    if (found && !netconn_is_alive( found ))
+    if (found && probe && !netconn_is_alive( found ))
     {
         netconn_close( found );
         found = NULL;
@@ -169,7 +171,7 @@ void pool_release( struct session *session, const WCHAR *host, INTERNET_PORT por
 /* The right to use one more connection to the server, waiting while the session
  * uses its maximum already; then an idle connection, or (*conn NULL) none, so
  * the caller opens one. Wakes for cancellation too. */
-DWORD pool_get( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure,
+DWORD pool_get( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL probe,
                 const BOOL *cancelled, struct netconn **conn )
 {
     DWORD error = ERROR_SUCCESS;
@@ -198,7 +200,7 @@ DWORD pool_get( struct session *session, const WCHAR *host, INTERNET_PORT port, 
         SleepConditionVariableSRW( &session->pool_cv, &session->pool_lock, 1000, 0 );
     }
     ReleaseSRWLockExclusive( &session->pool_lock );
-    if (!error) *conn = take_idle( host, port, secure );
+    if (!error) *conn = take_idle( host, port, secure, probe );
     return error;
 }
 

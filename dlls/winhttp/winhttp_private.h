@@ -245,6 +245,7 @@ struct request
     WCHAR *raw_response;                /* status line and headers, CRLF-separated */
     struct netconn *netconn;
     struct netconn *spent_conn;         /* not reusable, closed when the request is next done with */
+    BOOL conn_reused;                   /* the connection came from the pool */
     ULONGLONG body_remaining;           /* Content-Length bytes left to write */
     DWORD bytes_sent;                   /* of the head and data, for REQUEST_SENT */
     BOOL chunked_upload;                /* we frame the chunks (automatic chunking) */
@@ -319,8 +320,8 @@ DWORD netconn_connect( const WCHAR *host, INTERNET_PORT port, const struct addre
 void netconn_close( struct netconn *conn );
 DWORD netconn_send( struct netconn *conn, const void *data, size_t len, int timeout );
 DWORD netconn_recv( struct netconn *conn, void *buffer, size_t len, int timeout, size_t *received );
-BOOL netconn_is_alive( struct netconn *conn );
 void netconn_cancel( struct netconn *conn );
+BOOL netconn_is_alive( struct netconn *conn );
 BOOL netconn_readable( struct netconn *conn );
 BOOL netconn_watch( struct netconn *conn, HANDLE event );
 void netconn_unwatch( struct netconn *conn );
@@ -369,7 +370,7 @@ WCHAR *escape_object_name( const WCHAR *object, DWORD flags );
 
 /* session.c */
 extern const struct timeouts default_timeouts;
-DWORD pool_get( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure,
+DWORD pool_get( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL probe,
                 const BOOL *cancelled, struct netconn **conn );
 void pool_release( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure );
 void pool_put( struct session *session, struct netconn *conn );

@@ -50,11 +50,13 @@
  * own reading of RFC 6265 and of the rules cookies.c documents, exactly which
  * cookies the jar holds afterwards (with their fields, creation and last-use
  * stamps) and the header, character for character; parse_set_cookie() is
- * compared against an independent parse. Beyond that, after every command:
- * the jar holds at most MAX_COOKIES, at most MAX_DOMAIN_COOKIES a domain, no
- * cookie over MAX_COOKIE_SIZE or with a control character, ';' or a bad '='
- * in its name or value, and a header is "name=value" pairs joined by "; ",
- * without CR, LF or NUL, and never carries a Secure cookie to an HTTP request.
+ * compared against an independent parse. Beyond the model: the jar never
+ * holds more than MAX_COOKIES (checked after every command) nor more than
+ * MAX_DOMAIN_COOKIES of a domain (after floods and at the end); no cookie is
+ * over MAX_COOKIE_SIZE or has a control character, ';' or a bad '=' in its
+ * name or value (each checked as it is stored); a header is "name=value" pairs
+ * joined by "; ", without CR, LF or NUL, and never carries a Secure cookie to
+ * an HTTP request; the SRW lock is never taken twice and always released.
  */
 
 #include "wine_native.h"

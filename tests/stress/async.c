@@ -54,8 +54,9 @@
  *    the one operation pending, of its kind (REQUEST_ERROR's API id included):
  *    no completion without an operation, none after REQUEST_ERROR ended it, no
  *    second one; a failed start is followed by no completion;
- *  - a request not closed early ends with the right status, its own X-Id, the
- *    server's word that the POST body arrived intact, and exactly its body
+ *  - a request not closed early ends with the right status, its own X-Id and
+ *    X-Exchange (the answer to this send, not an earlier one on the handle),
+ *    the server's word that the POST body arrived intact, and exactly its body
  *    bytes (content checked, READ_COMPLETE's buffer is ours and no larger than
  *    asked, FILL_BUFFER reads are full but for the last); requests the server
  *    cuts short end in REQUEST_ERROR with ERROR_WINHTTP_CONNECTION_ERROR or
@@ -75,8 +76,8 @@
  *  - at the end of each phase every request has finished (bounded wait) and
  *    every handle has had its HANDLE_CLOSING (bounded wait);
  *  - the process's commit charge (PagefileUsage: Wine leaves PrivateUsage 0)
- *    and handle count after the run are within a generous bound of their
- *    level after a warm-up phase;
+ *    and handle count (where the system reports one; Wine 8 does not) after
+ *    the run are within a generous bound of their level after a warm-up phase;
  *  - a watchdog fails the run if it takes more than twice its time + 10 s;
  *    a crash is reported as a failure by an unhandled-exception filter.
  *
@@ -2102,9 +2103,10 @@ int wmain( int argc, WCHAR **argv )
     for (k = 0; k < NUM_KINDS; k++) printf( " %s=%lld", kinds[k].name, kind_counts[k] );
     printf( "\n" );
     delta = (LONGLONG)mem_end - (LONGLONG)mem_base;
-    printf( "stress-async: memory (commit) after warm-up=%llu KiB at end=%llu KiB delta=%lld KiB; "
-            "handles %lu -> %lu\n", (ULONGLONG)mem_base / 1024, (ULONGLONG)mem_end / 1024, delta / 1024,
-            handles_base, handles_end );
+    printf( "stress-async: memory (commit) after warm-up=%llu KiB at end=%llu KiB delta=%lld KiB",
+            (ULONGLONG)mem_base / 1024, (ULONGLONG)mem_end / 1024, delta / 1024 );
+    if (handles_base) printf( "; handles %lu -> %lu\n", handles_base, handles_end );
+    else printf( "; handle count not reported\n" );
 
     if (!failure_count && counters[C_CLOSINGS] != counters[C_RECORDS])
         fail( "%lld handles, %lld HANDLE_CLOSING callbacks", counters[C_RECORDS], counters[C_CLOSINGS] );
