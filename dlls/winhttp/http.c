@@ -893,6 +893,7 @@ static DWORD read_body( struct request *request, char *buffer, size_t size, size
                     return error;
                 if (!count)
                 {
+                    if (request->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
                     if (!request->body_to_close) return ERROR_WINHTTP_CONNECTION_ERROR;  /* truncated */
                     request->body_done = TRUE;
                     break;
@@ -905,6 +906,7 @@ static DWORD read_body( struct request *request, char *buffer, size_t size, size
                 if ((error = fill_read_buffer( request, request->timeouts.receive, left, &got ))) return error;
                 if (!got)
                 {
+                    if (request->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
                     if (!request->body_to_close) return ERROR_WINHTTP_CONNECTION_ERROR;  /* truncated */
                     request->body_done = TRUE;
                     break;
@@ -970,6 +972,7 @@ static DWORD data_available( struct request *request, DWORD *available )
         if ((error = fill_read_buffer( request, request->timeouts.receive, ~(size_t)0, &got ))) return error;
         if (!got)
         {
+            if (request->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
             if (!request->body_to_close) return ERROR_WINHTTP_CONNECTION_ERROR;
             request->body_done = TRUE;
             release_connection( request, FALSE );
@@ -1225,7 +1228,6 @@ static BOOL start_wait( struct request *request, struct operation_task *op )
     if (!request->wait && !(request->wait = CreateThreadpoolWait( wait_done, request, task_environment() ))) return FALSE;
     if (!netconn_watch( request->netconn, request->wait_event )) return FALSE;
     request->waiting_op = op;
-    op->task.detached = TRUE;
     due.QuadPart = -(LONGLONG)timeout * 10000;  /* relative, in 100 ns units */
     ft.dwLowDateTime = due.LowPart;
     ft.dwHighDateTime = due.HighPart;
@@ -1236,7 +1238,7 @@ static BOOL start_wait( struct request *request, struct operation_task *op )
     return TRUE;
 }
 
-static void run_operation_task( struct task *task )
+static BOOL run_operation_task( struct task *task )
 {
     struct operation_task *op = CONTAINING_RECORD( task, struct operation_task, task );
     struct request *request = CONTAINING_RECORD( task->obj, struct request, hdr );
@@ -1250,12 +1252,13 @@ static void run_operation_task( struct task *task )
             send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE, NULL, 0 );
             request->receiving_notified = TRUE;
         }
-        if (start_wait( request, op )) return;
+        if (start_wait( request, op )) return TRUE;
     }
     error = run_operation( request, op, &result );
     /* the next operation may start from inside the completion callback */
     InterlockedExchange( &request->busy, 0 );
     send_completion( request, op, error, result );
+    return FALSE;
 }
 
 /* Starts an operation: at once on synchronous handles, queued on asynchronous ones.

@@ -77,10 +77,9 @@ static void CALLBACK run_queue( TP_CALLBACK_INSTANCE *instance, void *context )
         if (!task) break;
 
         TRACE( "running task %p for %p\n", task, task->obj->handle );
-        task->detached = FALSE;
-        task->run( task );
-        /* a task waiting for the network finishes elsewhere, and frees itself there */
-        if (task->detached) continue;
+        /* a task parked to wait for the network finishes elsewhere, and frees itself
+         * there, maybe already: it must not be touched again here */
+        if (task->run( task )) continue;
         release_object( task->obj );
         free( task );
     }

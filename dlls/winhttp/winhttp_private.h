@@ -97,8 +97,8 @@ struct task
 {
     struct task *next;
     struct object_header *obj;      /* referenced while the task exists */
-    void (*run)( struct task *task );
-    BOOL detached;                  /* run() handed the task on: the queue lets go of it */
+    /* returns TRUE when it handed the task on (parked it): the queue lets go of it */
+    BOOL (*run)( struct task *task );
 };
 
 struct task_queue
