@@ -86,29 +86,31 @@ static void release_connection( struct request *request, BOOL reusable )
     if (conn) pool_put( request_session( request ), conn );
 }
 
-/* A reused connection that turned out dead: closed quietly, the request goes on another. */
-static void drop_connection( struct request *request )
+/* Takes one of the request's connections away, against a concurrent close. */
+static struct netconn *take_connection( struct request *request, struct netconn **slot )
 {
     struct netconn *conn;
 
     AcquireSRWLockExclusive( &request->io_lock );
-    conn = request->netconn;
-    request->netconn = NULL;
+    conn = *slot;
+    *slot = NULL;
     ReleaseSRWLockExclusive( &request->io_lock );
-    if (!conn) return;
-    pool_release( request_session( request ), conn->host, conn->port, conn->secure );
-    netconn_close( conn );
+    return conn;
+}
+
+/* A reused connection that turned out dead: closed quietly, the request goes on another. */
+static void drop_connection( struct request *request )
+{
+    struct netconn *conn = take_connection( request, &request->netconn );
+
+    if (conn) pool_discard( request_session( request ), conn );
 }
 
 /* The connection the last exchange could not keep: closed now, with its notifications. */
 static void close_spent_connection( struct request *request )
 {
-    struct netconn *conn;
+    struct netconn *conn = take_connection( request, &request->spent_conn );
 
-    AcquireSRWLockExclusive( &request->io_lock );
-    conn = request->spent_conn;
-    request->spent_conn = NULL;
-    ReleaseSRWLockExclusive( &request->io_lock );
     if (!conn) return;
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CLOSING_CONNECTION, NULL, 0 );
     netconn_close( conn );
@@ -124,8 +126,7 @@ static DWORD set_connection( struct request *request, struct netconn *conn )
     if (!(cancelled = request->cancelled)) request->netconn = conn;
     ReleaseSRWLockExclusive( &request->io_lock );
     if (!cancelled) return ERROR_SUCCESS;
-    pool_release( request_session( request ), conn->host, conn->port, conn->secure );
-    netconn_close( conn );
+    pool_discard( request_session( request ), conn );
     return ERROR_WINHTTP_OPERATION_CANCELLED;
 }
 

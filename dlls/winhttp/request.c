@@ -72,12 +72,7 @@ static void request_destroy( struct object_header *hdr )
     if (request->wait_event) CloseHandle( request->wait_event );
     free_header_list( &request->headers );
     free_response( request );
-    if (request->netconn)
-    {
-        pool_release( request->connect->session, request->netconn->host, request->netconn->port,
-                      request->netconn->secure );
-        netconn_close( request->netconn );
-    }
+    if (request->netconn) pool_discard( request->connect->session, request->netconn );
     netconn_close( request->spent_conn );
     free( request->read_buf );
     free( request );

@@ -168,6 +168,13 @@ void pool_release( struct session *session, const WCHAR *host, INTERNET_PORT por
     WakeAllConditionVariable( &session->pool_cv );
 }
 
+/* A connection of the session's that is not reusable: counted out and closed. */
+void pool_discard( struct session *session, struct netconn *conn )
+{
+    pool_release( session, conn->host, conn->port, conn->secure );
+    netconn_close( conn );
+}
+
 /* The right to use one more connection to the server, waiting while the session
  * uses its maximum already; then an idle connection, or (*conn NULL) none, so
  * the caller opens one. Wakes for cancellation too. */

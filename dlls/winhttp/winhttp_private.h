@@ -374,6 +374,7 @@ DWORD pool_get( struct session *session, const WCHAR *host, INTERNET_PORT port, 
                 const BOOL *cancelled, struct netconn **conn );
 void pool_release( struct session *session, const WCHAR *host, INTERNET_PORT port, BOOL secure );
 void pool_put( struct session *session, struct netconn *conn );
+void pool_discard( struct session *session, struct netconn *conn );
 struct cookie_jar *session_cookie_jar( struct session *session );
 DWORD query_timeout_option( const struct timeouts *t, DWORD option, void *buffer, DWORD *len );
 DWORD set_timeout_option( struct timeouts *t, DWORD option, const void *buffer, DWORD len );
