@@ -173,7 +173,8 @@ static WCHAR *build_request_head( struct request *request, ULONGLONG content_len
     else swprintf( host, ARRAY_SIZE(host), L"%.255ls:%u", request->host, request->port );
 
     p = extra;
-    if (!has_header( request, L"Connection" ))
+    if (request->upgrade_to_websocket) p += websocket_upgrade_headers( request, p, 200 );
+    else if (!has_header( request, L"Connection" ))
         p += swprintf( p, 64, L"Connection: %ls\r\n",
                        (request->disable_flags & WINHTTP_DISABLE_KEEP_ALIVE) ? L"Close" : L"Keep-Alive" );
     if (request->chunked_upload) p += swprintf( p, 64, L"Transfer-Encoding: chunked\r\n" );
@@ -589,7 +590,27 @@ static DWORD setup_body( struct request *request )
             if (!(request->decoder = decompressor_create( header->value ))) return ERROR_OUTOFMEMORY;
         }
     }
-    if (request->body_done) release_connection( request, request->keep_alive );
+    /* after a protocol switch the connection is the WebSocket's, see take_upgraded_connection */
+    if (request->body_done && request->status_code != 101) release_connection( request, request->keep_alive );
+    return ERROR_SUCCESS;
+}
+
+/* For WinHttpWebSocketCompleteUpgrade: the connection leaves the request and its
+ * server's count, with the bytes that came after the 101's head (malloc'ed, may be NULL). */
+DWORD take_upgraded_connection( struct request *request, struct netconn **conn, char **extra, size_t *extra_len )
+{
+    size_t pending;
+
+    if (!(*conn = take_connection( request, &request->netconn ))) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    pool_release( request_session( request ), (*conn)->host, (*conn)->port, (*conn)->secure );
+    *extra = NULL;
+    *extra_len = pending = request->read_end - request->read_pos;
+    if (pending)
+    {
+        if (!(*extra = malloc( pending ))) *extra_len = 0;
+        else memcpy( *extra, request->read_buf + request->read_pos, pending );
+        request->read_pos = request->read_end;
+    }
     return ERROR_SUCCESS;
 }
 

@@ -23,11 +23,46 @@
 #include "windef.h"
 #include "winbase.h"
 #include "winhttp.h"
+#include "ntsecapi.h"
 
 #include "wine/debug.h"
 #include "winhttp_private.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(winhttp);
+
+static void base64_encode( const unsigned char *in, size_t len, char *out )
+{
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t i;
+
+    for (i = 0; i + 2 < len; i += 3, out += 4)
+    {
+        out[0] = digits[in[i] >> 2];
+        out[1] = digits[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
+        out[2] = digits[((in[i + 1] & 15) << 2) | (in[i + 2] >> 6)];
+        out[3] = digits[in[i + 2] & 63];
+    }
+    if (i < len)
+    {
+        out[0] = digits[in[i] >> 2];
+        out[1] = digits[((in[i] & 3) << 4) | (i + 1 < len ? in[i + 1] >> 4 : 0)];
+        out[2] = i + 1 < len ? digits[(in[i + 1] & 15) << 2] : '=';
+        out[3] = '=';
+        out += 4;
+    }
+    *out = 0;
+}
+
+size_t websocket_upgrade_headers( struct request *request, WCHAR *buffer, size_t size )
+{
+    unsigned char nonce[16];
+
+    /* a fresh random key for every attempt (RFC 6455 4.1) */
+    RtlGenRandom( nonce, sizeof(nonce) );
+    base64_encode( nonce, sizeof(nonce), request->websocket_key );
+    return swprintf( buffer, size, L"Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                     L"Sec-WebSocket-Key: %hs\r\nSec-WebSocket-Version: 13\r\n", request->websocket_key );
+}
 
 DWORD WINAPI WinHttpWebSocketClose( HINTERNET socket, USHORT status, void *reason, DWORD len )
 {

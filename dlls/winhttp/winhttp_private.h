@@ -281,6 +281,7 @@ struct request
     DWORD autologon_policy;
     DWORD http_protocol;
     DWORD upgrade_to_websocket;
+    char websocket_key[32];             /* Sec-WebSocket-Key sent, base64 */
     DWORD websocket_keepalive;
     DWORD websocket_close_timeout;
     DWORD websocket_receive_buffer_size;
@@ -364,6 +365,11 @@ BOOL parse_http_time( const WCHAR *string, SYSTEMTIME *time );
 void free_response( struct request *request );
 void cancel_request( struct request *request );
 DWORD query_connection_info( struct request *request, void *buffer, DWORD *len );
+DWORD take_upgraded_connection( struct request *request, struct netconn **conn, char **extra, size_t *extra_len );
+
+/* websocket.c: the upgrade request's headers (Upgrade, Connection, Sec-WebSocket-Key
+ * and -Version) written to buffer; returns the characters written */
+size_t websocket_upgrade_headers( struct request *request, WCHAR *buffer, size_t size );
 
 /* request.c */
 WCHAR *escape_object_name( const WCHAR *object, DWORD flags );
