@@ -225,6 +225,41 @@ static WCHAR *build_request_head( struct request *request, ULONGLONG content_len
     return head;
 }
 
+/* The TLS handshake on a new connection, or a pooled one's certificate judged again
+ * against this request's flags. A refused certificate is told in SECURE_FAILURE. */
+static DWORD secure_connection( struct request *request, BOOL reused )
+{
+    struct session *session = request_session( request );
+    struct tls_settings settings;
+    DWORD error, flags = 0;
+
+    if (reused) error = tls_check_certificate( request->netconn, request->security_flags, &flags );
+    else
+    {
+        AcquireSRWLockShared( &session->hdr.lock );
+        settings.protocols = session->secure_protocols;
+        ReleaseSRWLockShared( &session->hdr.lock );
+        settings.security_flags = request->security_flags;
+        settings.check_revocation = !!(request->enable_flags & WINHTTP_ENABLE_SSL_REVOCATION);
+        settings.client_cert = request->client_cert;
+        settings.no_client_cert = request->client_cert_none;
+        error = netconn_secure( request->netconn, &settings, request->timeouts.send, request->timeouts.receive, &flags );
+    }
+    if (!error)
+    {
+        AcquireSRWLockExclusive( &request->hdr.lock );
+        tls_get_security( request->netconn, &request->security );
+        ReleaseSRWLockExclusive( &request->hdr.lock );
+        return ERROR_SUCCESS;
+    }
+    if (request->cancelled) error = ERROR_WINHTTP_OPERATION_CANCELLED;
+    else if (flags) send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &flags, sizeof(flags) );
+    /* a sound connection whose certificate this request refuses can serve another */
+    if (reused && error == ERROR_WINHTTP_SECURE_FAILURE) release_connection( request, TRUE );
+    else drop_connection( request );
+    return error;
+}
+
 /* A pooled connection, or a new one with the notifications Windows sends on the way. */
 static DWORD open_connection( struct request *request, BOOL *reused )
 {
@@ -237,7 +272,11 @@ static DWORD open_connection( struct request *request, BOOL *reused )
     if ((error = pool_get( request_session( request ), request->host, request->port, request->secure,
                            request->total_len > request->optional_len, &request->cancelled, &conn )))
         return error;
-    if ((*reused = conn != NULL)) return set_connection( request, conn );
+    if ((*reused = conn != NULL))
+    {
+        if ((error = set_connection( request, conn ))) return error;
+        return request->secure ? secure_connection( request, TRUE ) : ERROR_SUCCESS;
+    }
 
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, request->host, wcslen( request->host ) + 1 );
     if ((error = netconn_resolve( request->host, request->port, &addresses )))
@@ -259,7 +298,7 @@ static DWORD open_connection( struct request *request, BOOL *reused )
     conn->secure = request->secure;
     if ((error = set_connection( request, conn ))) return error;
     send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, address, wcslen( address ) + 1 );
-    return ERROR_SUCCESS;
+    return request->secure ? secure_connection( request, FALSE ) : ERROR_SUCCESS;
 }
 
 /* Sends the head and the optional data; a reused connection that turns out dead gets one retry. */
@@ -273,11 +312,6 @@ static DWORD send_request( struct request *request, const void *optional, DWORD 
     DWORD error, optional_total;
     int attempt;
 
-    if (request->secure)
-    {
-        FIXME( "HTTPS is not implemented yet\n" );
-        return ERROR_CALL_NOT_IMPLEMENTED;
-    }
     AcquireSRWLockShared( &request->hdr.lock );
     te = find_header( &request->headers, L"Transfer-Encoding", 0 ) ?
          find_header( &request->headers, L"Transfer-Encoding", 0 )->value : NULL;

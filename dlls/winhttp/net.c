@@ -193,6 +193,7 @@ DWORD netconn_connect( const WCHAR *host, INTERNET_PORT port, const struct addre
 void netconn_close( struct netconn *conn )
 {
     if (!conn) return;
+    tls_free( conn, TRUE );
     closesocket( conn->socket );
     free( conn->host );
     free( conn );
@@ -214,11 +215,10 @@ static DWORD socket_error( void )
     return WSAGetLastError() == WSAETIMEDOUT ? ERROR_WINHTTP_TIMEOUT : ERROR_WINHTTP_CONNECTION_ERROR;
 }
 
-DWORD netconn_send( struct netconn *conn, const void *data, size_t len, int timeout )
+DWORD socket_send( struct netconn *conn, const void *data, size_t len )
 {
     const char *p = data;
 
-    set_timeout( conn, SO_SNDTIMEO, &conn->send_timeout, timeout );
     while (len)
     {
         int chunk = len > 0x40000000 ? 0x40000000 : (int)len, sent;
@@ -230,16 +230,38 @@ DWORD netconn_send( struct netconn *conn, const void *data, size_t len, int time
     return ERROR_SUCCESS;
 }
 
-/* Receives at most len bytes; *received is 0 when the peer closed the connection. */
-DWORD netconn_recv( struct netconn *conn, void *buffer, size_t len, int timeout, size_t *received )
+DWORD socket_recv( struct netconn *conn, void *buffer, size_t len, size_t *received )
 {
     int ret;
 
     if (len > 0x40000000) len = 0x40000000;
-    set_timeout( conn, SO_RCVTIMEO, &conn->recv_timeout, timeout );
     if ((ret = recv( conn->socket, buffer, (int)len, 0 )) < 0) return socket_error();
     *received = ret;
     return ERROR_SUCCESS;
+}
+
+DWORD netconn_send( struct netconn *conn, const void *data, size_t len, int timeout )
+{
+    set_timeout( conn, SO_SNDTIMEO, &conn->send_timeout, timeout );
+    if (conn->tls) return tls_send( conn, data, len );
+    return socket_send( conn, data, len );
+}
+
+/* Receives at most len bytes; *received is 0 when the peer closed the connection. */
+DWORD netconn_recv( struct netconn *conn, void *buffer, size_t len, int timeout, size_t *received )
+{
+    set_timeout( conn, SO_RCVTIMEO, &conn->recv_timeout, timeout );
+    if (conn->tls) return tls_recv( conn, buffer, len, received );
+    return socket_recv( conn, buffer, len, received );
+}
+
+/* The TLS handshake, within the send and receive timeouts. */
+DWORD netconn_secure( struct netconn *conn, const struct tls_settings *settings, int send_timeout, int recv_timeout,
+                      DWORD *failure_flags )
+{
+    set_timeout( conn, SO_SNDTIMEO, &conn->send_timeout, send_timeout );
+    set_timeout( conn, SO_RCVTIMEO, &conn->recv_timeout, recv_timeout );
+    return tls_connect( conn, settings, failure_flags );
 }
 
 /* Wakes whatever waits on the connection: the request it serves is being closed. */
@@ -269,6 +291,7 @@ BOOL netconn_readable( struct netconn *conn )
     fd_set set;
     struct timeval tv = { 0, 0 };
 
+    if (conn->tls && tls_pending( conn )) return TRUE;
     FD_ZERO( &set );
     FD_SET( conn->socket, &set );
     return select( 0, &set, NULL, NULL, &tv ) != 0;

@@ -23,6 +23,7 @@
 #include "windef.h"
 #include "winbase.h"
 #include "winnls.h"
+#include "wincrypt.h"
 #include "winhttp.h"
 
 #include "wine/debug.h"
@@ -72,6 +73,8 @@ static void request_destroy( struct object_header *hdr )
     if (request->wait_event) CloseHandle( request->wait_event );
     free_header_list( &request->headers );
     free_response( request );
+    clear_security( &request->security );
+    if (request->client_cert) CertFreeCertificateContext( request->client_cert );
     if (request->netconn) pool_discard( request->connect->session, request->netconn );
     netconn_close( request->spent_conn );
     free( request->read_buf );
@@ -150,8 +153,31 @@ static DWORD request_query_option( struct object_header *hdr, DWORD option, void
     case WINHTTP_OPTION_CONNECTION_INFO:
         return query_connection_info( request, buffer, len );
     }
+    if ((error = query_security_option( &request->security, request->security_flags, option, buffer, len ))
+        != OPTION_NOT_HANDLED)
+        return error;
     if ((field = request_dword_option( request, option ))) return get_dword_option( *field, buffer, len );
     return OPTION_NOT_HANDLED;
+}
+
+/* WINHTTP_OPTION_CLIENT_CERT_CONTEXT: a certificate with its private key, or
+ * WINHTTP_NO_CLIENT_CERT_CONTEXT to go on without one when the server asks. */
+static DWORD set_client_cert( struct request *request, const void *buffer, DWORD len )
+{
+    const CERT_CONTEXT *cert;
+
+    if (!buffer)
+    {
+        if (len) return ERROR_INVALID_PARAMETER;
+        request->client_cert_none = TRUE;
+        return ERROR_SUCCESS;
+    }
+    if (len != sizeof(CERT_CONTEXT)) return ERROR_INVALID_PARAMETER;
+    if (!(cert = CertDuplicateCertificateContext( buffer ))) return ERROR_INVALID_PARAMETER;
+    if (request->client_cert) CertFreeCertificateContext( request->client_cert );
+    request->client_cert = cert;
+    request->client_cert_none = FALSE;
+    return ERROR_SUCCESS;
 }
 
 static DWORD request_set_option( struct object_header *hdr, DWORD option, void *buffer, DWORD len )
@@ -174,10 +200,7 @@ static DWORD request_set_option( struct object_header *hdr, DWORD option, void *
         return ERROR_SUCCESS;
     case WINHTTP_OPTION_CLIENT_CERT_CONTEXT:
         if (!request->secure) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-        /* only "no certificate" until the HTTPS layer takes real ones */
-        if (buffer || len) return ERROR_CALL_NOT_IMPLEMENTED;
-        request->client_cert_none = TRUE;
-        return ERROR_SUCCESS;
+        return set_client_cert( request, buffer, len );
     case WINHTTP_OPTION_ENABLE_FEATURE:
         /* on requests only revocation checking exists */
         if (len != sizeof(DWORD)) return ERROR_INVALID_PARAMETER;

@@ -34,11 +34,6 @@ typedef UINT_PTR SOCKET_HANDLE;
 /* main.c */
 extern HINSTANCE winhttp_instance;
 
-/* tls_gnutls.c (ELF build only): GnuTLS is set up on first use, never at load time */
-#ifdef WINHTTP_ELF_BUILD
-int gnutls_backend_init( void );
-#endif
-
 /* A request or response header. */
 struct header
 {
@@ -211,6 +206,15 @@ struct connect
     INTERNET_PORT port;
 };
 
+/* what a request keeps of its connection's security, for WinHttpQueryOption */
+struct security_info
+{
+    const struct _CERT_CONTEXT *cert;
+    const struct _CERT_CHAIN_CONTEXT *chain;
+    DWORD protocol;                     /* SP_PROT_*_CLIENT */
+    DWORD cipher_alg, cipher_bits, hash_alg, hash_bits, exchange_alg, exchange_bits, cipher_suite;
+};
+
 enum request_state
 {
     REQUEST_OPEN,               /* nothing sent yet, or ready to send again */
@@ -286,7 +290,9 @@ struct request
     DWORD websocket_close_timeout;
     DWORD websocket_receive_buffer_size;
     DWORD websocket_send_buffer_size;
-    DWORD client_cert_none;
+    DWORD client_cert_none;             /* WINHTTP_NO_CLIENT_CERT_CONTEXT was set */
+    const struct _CERT_CONTEXT *client_cert;
+    struct security_info security;      /* of the last secure connection used */
     DWORD receive_proxy_connect_response;
     DWORD connect_retries;
     DWORD max_status_continue;
@@ -310,9 +316,11 @@ struct netconn
     int send_timeout;           /* what the socket is set to, in ms; 0 for none */
     int recv_timeout;
     ULONGLONG idle_since;       /* GetTickCount64() when it went back to the pool */
+    struct tls_connection *tls; /* once the TLS handshake is done, for HTTPS */
 };
 
 struct addresses;
+struct tls_settings;
 DWORD netconn_resolve( const WCHAR *host, INTERNET_PORT port, struct addresses **addresses );
 void netconn_free_addresses( struct addresses *addresses );
 void netconn_address_string( const struct addresses *addresses, WCHAR *buffer, DWORD len );
@@ -328,6 +336,35 @@ BOOL netconn_watch( struct netconn *conn, HANDLE event );
 void netconn_unwatch( struct netconn *conn );
 /* fills two SOCKADDR_STORAGEs */
 void netconn_addresses( struct netconn *conn, void *local, void *remote );
+DWORD netconn_secure( struct netconn *conn, const struct tls_settings *settings, int send_timeout, int recv_timeout,
+                      DWORD *failure_flags );
+/* the socket itself, beneath TLS */
+DWORD socket_send( struct netconn *conn, const void *data, size_t len );
+DWORD socket_recv( struct netconn *conn, void *buffer, size_t len, size_t *received );
+
+/* tls.c */
+struct tls_settings
+{
+    DWORD protocols;                    /* WINHTTP_FLAG_SECURE_PROTOCOL_* */
+    DWORD security_flags;               /* SECURITY_FLAG_IGNORE_* */
+    BOOL check_revocation;              /* WINHTTP_ENABLE_SSL_REVOCATION */
+    const struct _CERT_CONTEXT *client_cert;
+    BOOL no_client_cert;                /* WINHTTP_NO_CLIENT_CERT_CONTEXT */
+};
+
+/* Runs the handshake and judges the certificate; ERROR_WINHTTP_SECURE_FAILURE comes
+ * with the WINHTTP_CALLBACK_STATUS_FLAG_* bits for the SECURE_FAILURE callback. */
+DWORD tls_connect( struct netconn *conn, const struct tls_settings *settings, DWORD *failure_flags );
+DWORD tls_check_certificate( struct netconn *conn, DWORD security_flags, DWORD *failure_flags );
+DWORD tls_send( struct netconn *conn, const void *data, size_t len );
+DWORD tls_recv( struct netconn *conn, void *buffer, size_t len, size_t *received );
+BOOL tls_pending( struct netconn *conn );
+void tls_free( struct netconn *conn, BOOL notify );
+void tls_get_security( struct netconn *conn, struct security_info *info );
+void clear_security( struct security_info *info );
+/* the certificate and security options of a request (OPTION_NOT_HANDLED for others) */
+DWORD query_security_option( const struct security_info *info, DWORD security_flags, DWORD option, void *buffer,
+                             DWORD *len );
 
 /* headers.c */
 void free_header_list( struct header_list *list );

@@ -36,6 +36,7 @@ static void usage( void )
              "  -H HEADER      add a request header (repeatable)\n"
              "  -i             print the response headers before the body\n"
              "  -L             follow redirects (without it, redirects are returned)\n"
+             "  -k             accept any server certificate (unknown CA, wrong name, dates, usage)\n"
              "  --compressed   ask for gzip/deflate and decompress\n"
              "  --head         send a HEAD request (same as -X HEAD)\n"
              "  --if-modified-since DATE   add an If-Modified-Since: DATE header\n"
@@ -79,7 +80,7 @@ struct options
     WCHAR **argv;
     const char *body;
     DWORD body_len;
-    BOOL show_headers, follow, secure, stats;
+    BOOL show_headers, follow, secure, stats, insecure;
     FILE *out;
 };
 
@@ -97,6 +98,13 @@ static BOOL do_request( HINTERNET connect, const struct options *opts, DWORD *st
     if (!(request = WinHttpOpenRequest( connect, opts->method, opts->path, NULL, WINHTTP_NO_REFERER,
                                         WINHTTP_DEFAULT_ACCEPT_TYPES, opts->secure ? WINHTTP_FLAG_SECURE : 0 )))
         { fail( "WinHttpOpenRequest" ); return FALSE; }
+    if (opts->insecure)
+    {
+        DWORD flags = SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_CN_INVALID |
+                      SECURITY_FLAG_IGNORE_CERT_DATE_INVALID | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE;
+        if (!WinHttpSetOption( request, WINHTTP_OPTION_SECURITY_FLAGS, &flags, sizeof(flags) ))
+            { fail( "WinHttpSetOption" ); return FALSE; }
+    }
     if (!opts->follow)
     {
         option = WINHTTP_OPTION_REDIRECT_POLICY_NEVER;
@@ -180,6 +188,7 @@ int wmain( int argc, WCHAR **argv )
         else if (!wcscmp( argv[i], L"-H" ) && i + 1 < argc) i++; /* added once the request exists */
         else if (!wcscmp( argv[i], L"-i" )) opts.show_headers = TRUE;
         else if (!wcscmp( argv[i], L"-L" )) opts.follow = TRUE;
+        else if (!wcscmp( argv[i], L"-k" )) opts.insecure = TRUE;
         else if (!wcscmp( argv[i], L"--compressed" )) compressed = TRUE;
         else if (!wcscmp( argv[i], L"--head" )) opts.method = L"HEAD";
         else if (!wcscmp( argv[i], L"--if-modified-since" ) && i + 1 < argc) opts.if_modified_since = argv[++i];
