@@ -36,8 +36,9 @@ WINE_DEFAULT_DEBUG_CHANNEL(winhttp);
 const struct timeouts default_timeouts = { 0, 60000, 30000, 30000, -1 };
 
 #define VALID_OPEN_FLAGS (WINHTTP_FLAG_ASYNC | WINHTTP_FLAG_SECURE_DEFAULTS)
+/* as on Windows 11, whose system defaults have TLS 1.3 on */
 #define DEFAULT_SECURE_PROTOCOLS (WINHTTP_FLAG_SECURE_PROTOCOL_TLS1 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1 | \
-                                  WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2)
+                                  WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3)
 #define MODERN_SECURE_PROTOCOLS (WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3)
 
 DWORD query_timeout_option( const struct timeouts *t, DWORD option, void *buffer, DWORD *len )

@@ -321,7 +321,7 @@ static DWORD status_error( struct netconn *conn, enum tls_status status, DWORD *
     case TLS_IO_ERROR:         return conn->tls->io_error;
     case TLS_NEED_CLIENT_CERT: return ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED;
     case TLS_CLOSED:
-    case TLS_TRUNCATED:
+    case TLS_TRUNCATED:        /* the server hung up, also in the middle of the handshake */
     case TLS_BAD_RECORD:       return ERROR_WINHTTP_CONNECTION_ERROR;
     case TLS_HANDSHAKE_FAILED: break;
     }
@@ -529,8 +529,8 @@ DWORD query_security_option( const struct security_info *info, DWORD security_fl
     default:
         return OPTION_NOT_HANDLED;
     }
-    /* all of these need a secure connection made */
-    if (!info->cert) return ERROR_INVALID_OPERATION;
+    /* all of these need the handshake done; during CONNECTED_TO_SERVER it is not yet */
+    if (!info->cert) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
     switch (option)
     {
     case WINHTTP_OPTION_SERVER_CERT_CONTEXT:

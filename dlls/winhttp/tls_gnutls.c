@@ -175,6 +175,7 @@ static unsigned int string_length( const char *str )
 static enum tls_status failure( struct tls_backend *tls, int ret )
 {
     if (tls->io_failed) return TLS_IO_ERROR;
+    if (ret == GNUTLS_E_PREMATURE_TERMINATION) return TLS_TRUNCATED;
     if (ret == GNUTLS_E_MEMORY_ERROR) return TLS_NO_MEMORY;
     return TLS_HANDSHAKE_FAILED;
 }

@@ -72,8 +72,15 @@ static DWORD protocol_bits( unsigned int protocols )
     return bits;
 }
 
-/* SCH_CREDENTIALS where the system knows it (needed for TLS 1.3 on Windows 11),
- * SCHANNEL_CRED otherwise. Certificates are never judged by Schannel. */
+/* Wine's Schannel (8.x) takes the protocols of SCHANNEL_CRED but ignores the TLS
+ * parameters of SCH_CREDENTIALS, and leaves TLS 1.3 out unless asked for it. */
+static BOOL on_wine( void )
+{
+    return GetProcAddress( GetModuleHandleW( L"ntdll.dll" ), "wine_get_version" ) != NULL;
+}
+
+/* SCH_CREDENTIALS on Windows (needed for TLS 1.3 on Windows 11), SCHANNEL_CRED on
+ * Wine or where the former is unknown. Certificates are never judged by Schannel. */
 static SECURITY_STATUS acquire_credentials( const struct tls_client_params *params, CredHandle *cred )
 {
     const CERT_CONTEXT *cert = params->cert_handle;
@@ -81,23 +88,24 @@ static SECURITY_STATUS acquire_credentials( const struct tls_client_params *para
     TLS_PARAMETERS tls_params = { 0 };
     SCH_CREDENTIALS creds = { 0 };
     SCHANNEL_CRED old = { 0 };
-    SECURITY_STATUS status;
     TimeStamp expiry;
 
-    tls_params.grbitDisabledProtocols = ~protocol_bits( params->protocols ) & CLIENT_PROTOCOLS;
-    creds.dwVersion = SCH_CREDENTIALS_VERSION;
-    creds.dwFlags = flags;
-    creds.cTlsParameters = 1;
-    creds.pTlsParameters = &tls_params;
-    if (cert)
+    if (!on_wine())
     {
-        creds.cCreds = 1;
-        creds.paCred = &cert;
+        tls_params.grbitDisabledProtocols = ~protocol_bits( params->protocols ) & CLIENT_PROTOCOLS;
+        creds.dwVersion = SCH_CREDENTIALS_VERSION;
+        creds.dwFlags = flags;
+        creds.cTlsParameters = 1;
+        creds.pTlsParameters = &tls_params;
+        if (cert)
+        {
+            creds.cCreds = 1;
+            creds.paCred = &cert;
+        }
+        if (AcquireCredentialsHandleW( NULL, (WCHAR *)UNISP_NAME_W, SECPKG_CRED_OUTBOUND, NULL, &creds, NULL, NULL,
+                                       cred, &expiry ) == SEC_E_OK)
+            return SEC_E_OK;
     }
-    status = AcquireCredentialsHandleW( NULL, (WCHAR *)UNISP_NAME_W, SECPKG_CRED_OUTBOUND, NULL, &creds, NULL, NULL,
-                                        cred, &expiry );
-    if (status == SEC_E_OK) return status;
-
     old.dwVersion = SCHANNEL_CRED_VERSION;
     old.dwFlags = flags;
     old.grbitEnabledProtocols = protocol_bits( params->protocols );
@@ -175,6 +183,18 @@ static void keep_extra( struct tls_backend *tls, const SecBuffer *extra )
     }
 }
 
+/* Whether the buffered bytes cannot start a TLS record: a content type of 20-23 and
+ * version 3.x. Judged here so that a server that does not speak TLS fails at once,
+ * on Wine's Schannel too, rather than when it gives up waiting for the rest. */
+static BOOL bad_record_header( const struct tls_backend *tls )
+{
+    const unsigned char *p = (const unsigned char *)tls->in + tls->start;
+
+    if (!tls->len) return FALSE;
+    if (p[0] < 20 || p[0] > 23) return TRUE;
+    return tls->len >= 2 && p[1] != 3;
+}
+
 static const DWORD context_flags = ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT | ISC_REQ_CONFIDENTIALITY |
                                    ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_STREAM | ISC_REQ_MANUAL_CRED_VALIDATION |
                                    ISC_REQ_USE_SUPPLIED_CREDS;
@@ -228,10 +248,11 @@ static enum tls_status handshake( struct tls_backend *tls, const struct tls_clie
         if ((status != SEC_I_INCOMPLETE_CREDENTIALS && (!tls->len || status == SEC_E_INCOMPLETE_MESSAGE)))
         {
             int ret = receive_more( tls );
-            if (ret <= 0)
+            if (ret <= 0 || bad_record_header( tls ))
             {
                 free( target );
-                return ret < 0 ? TLS_IO_ERROR : TLS_HANDSHAKE_FAILED;
+                if (ret > 0) return TLS_HANDSHAKE_FAILED;
+                return ret < 0 ? TLS_IO_ERROR : TLS_TRUNCATED;
             }
         }
         in_bufs[0].BufferType = SECBUFFER_TOKEN;
