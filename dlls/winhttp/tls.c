@@ -383,7 +383,16 @@ DWORD tls_send( struct netconn *conn, const void *data, size_t len )
 DWORD tls_recv( struct netconn *conn, void *buffer, size_t len, size_t *received )
 {
     enum tls_status status = tls_backend_recv( conn->tls->backend, buffer, len, received );
+    size_t more;
 
+    /* a record is at most 16 KiB: the caller's buffer takes what else is already in,
+     * without waiting for the network */
+    while (status == TLS_OK && *received < len && tls_backend_pending( conn->tls->backend ))
+    {
+        if (tls_backend_recv( conn->tls->backend, (char *)buffer + *received, len - *received, &more ) != TLS_OK)
+            break;  /* the next call sees the end or the error again */
+        *received += more;
+    }
     /* the end of the stream, with or without close_notify, reads as the connection's end;
      * HTTP's own framing tells a cut-short body from a complete one */
     if (status == TLS_CLOSED || status == TLS_TRUNCATED)

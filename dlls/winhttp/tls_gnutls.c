@@ -58,7 +58,13 @@ struct tls_backend
     int no_cert_ok;
     int cert_requested;         /* the server asked for a certificate we do not have */
     int io_failed;              /* the transport failed, not TLS */
+    /* GnuTLS reads a record's header, then its body: the socket is read ahead
+     * instead, in large pieces, since each receive is a trip to wineserver */
+    unsigned char *ahead;
+    unsigned int ahead_pos, ahead_len;
 };
+
+#define READ_AHEAD_SIZE (4 * (5 + 16384 + 256))
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_result = -1;
@@ -68,17 +74,47 @@ static void init_gnutls( void )
     init_result = gnutls_global_init();
 }
 
+/* memcpy would be msvcrt's here: words at a time, then bytes */
+static void copy( unsigned char *dst, const unsigned char *src, size_t len )
+{
+    size_t i = 0;
+
+    for (; i + 8 <= len; i += 8) __builtin_memcpy( dst + i, src + i, 8 );  /* a fixed size: inlined */
+    for (; i < len; i++) dst[i] = src[i];
+}
+
 static ssize_t pull( gnutls_transport_ptr_t ptr, void *buffer, size_t len )
 {
     struct tls_backend *tls = ptr;
-    int ret = tls->transport.recv( tls->transport.context, buffer, len > 0x40000000 ? 0x40000000 : (int)len );
+    unsigned char *dst = buffer;
+    int ret;
 
-    if (ret < 0)
+    if (tls->ahead_pos == tls->ahead_len)
     {
-        tls->io_failed = 1;
-        gnutls_transport_set_errno( tls->session, EIO );
+        ret = tls->transport.recv( tls->transport.context, tls->ahead, READ_AHEAD_SIZE );
+        if (ret < 0)
+        {
+            tls->io_failed = 1;
+            gnutls_transport_set_errno( tls->session, EIO );
+            return -1;
+        }
+        tls->ahead_pos = 0;
+        tls->ahead_len = ret;
+        if (!ret) return 0;
     }
-    return ret;
+    if (len > tls->ahead_len - tls->ahead_pos) len = tls->ahead_len - tls->ahead_pos;
+    copy( dst, tls->ahead + tls->ahead_pos, len );
+    tls->ahead_pos += len;
+    return len;
+}
+
+/* Whether a whole record waits in the read-ahead buffer. */
+static int record_ahead( const struct tls_backend *tls )
+{
+    const unsigned char *p = tls->ahead + tls->ahead_pos;
+    unsigned int len = tls->ahead_len - tls->ahead_pos;
+
+    return len >= 5 && len >= 5u + ((p[3] << 8) | p[4]);
 }
 
 static ssize_t push( gnutls_transport_ptr_t ptr, const void *buffer, size_t len )
@@ -222,6 +258,11 @@ enum tls_status tls_backend_connect( const struct tls_client_params *params, con
     pthread_once( &init_once, init_gnutls );
     if (init_result != GNUTLS_E_SUCCESS) return TLS_HANDSHAKE_FAILED;
     if (!(tls = gnutls_calloc( 1, sizeof(*tls) ))) return TLS_NO_MEMORY;
+    if (!(tls->ahead = gnutls_malloc( READ_AHEAD_SIZE )))
+    {
+        gnutls_free( tls );
+        return TLS_NO_MEMORY;
+    }
     tls->transport = *transport;
     tls->no_cert_ok = params->no_cert_ok;
     if ((status = handshake( tls, params )) == TLS_OK) *ret = tls;
@@ -277,7 +318,7 @@ enum tls_status tls_backend_recv( struct tls_backend *tls, void *buffer, size_t 
 
 int tls_backend_pending( struct tls_backend *tls )
 {
-    return gnutls_record_check_pending( tls->session ) > 0;
+    return gnutls_record_check_pending( tls->session ) > 0 || record_ahead( tls );
 }
 
 int tls_backend_peer_certificate( struct tls_backend *tls, unsigned int index, const unsigned char **der,
@@ -345,5 +386,6 @@ void tls_backend_free( struct tls_backend *tls, int notify )
     if (tls->have_cert) gnutls_pcert_deinit( &tls->pcert );
     if (tls->key) gnutls_privkey_deinit( tls->key );
     if (tls->cred) gnutls_certificate_free_credentials( tls->cred );
+    gnutls_free( tls->ahead );
     gnutls_free( tls );
 }

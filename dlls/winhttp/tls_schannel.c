@@ -59,6 +59,7 @@ struct tls_backend
     size_t plain_len;
     char *out;                      /* one record being encrypted */
     BOOL io_failed;
+    BOOL closed;                    /* close_notify came: every receive ends there */
 };
 
 static DWORD protocol_bits( unsigned int protocols )
@@ -377,6 +378,7 @@ enum tls_status tls_backend_recv( struct tls_backend *tls, void *buffer, size_t 
     int ret;
 
     *received = 0;
+    if (tls->closed && !tls->plain_len) return TLS_CLOSED;
     for (rounds = 0; !tls->plain_len && rounds < 1024; rounds++)
     {
         if (!have_record( tls ))
@@ -401,7 +403,11 @@ enum tls_status tls_backend_recv( struct tls_backend *tls, void *buffer, size_t 
             if (!ret) return TLS_TRUNCATED;
             continue;
         }
-        if (status == SEC_I_CONTEXT_EXPIRED) return TLS_CLOSED;
+        if (status == SEC_I_CONTEXT_EXPIRED)
+        {
+            tls->closed = TRUE;
+            return TLS_CLOSED;
+        }
         if (status != SEC_E_OK && status != SEC_I_RENEGOTIATE) return TLS_BAD_RECORD;
 
         tls->plain = NULL;
@@ -426,7 +432,11 @@ enum tls_status tls_backend_recv( struct tls_backend *tls, void *buffer, size_t 
         }
         /* Windows tells close_notify with SEC_I_CONTEXT_EXPIRED; Wine's Schannel with
          * a record that decrypts to nothing (real servers send no empty records) */
-        if (status == SEC_E_OK && !tls->plain_len) return TLS_CLOSED;
+        if (status == SEC_E_OK && !tls->plain_len)
+        {
+            tls->closed = TRUE;
+            return TLS_CLOSED;
+        }
         /* what follows the record stays for the next one */
         tls->start += tls->len;
         tls->len = 0;
