@@ -350,6 +350,9 @@ DWORD tls_connect( struct netconn *conn, const struct tls_settings *settings, DW
     params.server_name = server_name;
     params.protocols = settings->protocols;
     params.no_cert_ok = settings->no_client_cert;
+    /* HTTP/1.1 only until HTTP/2 exists: the offer is where h2 will go */
+    params.alpn = (const unsigned char *)"\x08http/1.1";
+    params.alpn_len = 9;
     if ((error = client_cert_params( settings->client_cert, &params )))
     {
         free( server_name );
@@ -362,8 +365,8 @@ DWORD tls_connect( struct netconn *conn, const struct tls_settings *settings, DW
     if ((error = status_error( conn, status, failure_flags ))) return error;
 
     tls_backend_info( conn->tls->backend, &conn->tls->info );
-    TRACE( "protocol %#x, cipher %#x/%u\n", conn->tls->info.protocol, conn->tls->info.cipher_alg,
-           conn->tls->info.cipher_bits );
+    TRACE( "protocol %#x, cipher %#x/%u, application protocol %s\n", conn->tls->info.protocol,
+           conn->tls->info.cipher_alg, conn->tls->info.cipher_bits, debugstr_a( conn->tls->info.alpn ) );
     if ((error = build_chain( conn->tls, settings->check_revocation )))
     {
         WARN( "no certificate chain: %lu\n", error );

@@ -65,6 +65,9 @@ struct tls_client_params
     const void *cert_handle;        /* Schannel: the PCCERT_CONTEXT itself */
     struct tls_rsa_key *key;        /* GnuTLS: the key's numbers */
     int no_cert_ok;                 /* WINHTTP_NO_CLIENT_CERT_CONTEXT: go on without one if asked */
+    /* ALPN's ProtocolNameList as on the wire: each name after its length byte */
+    const unsigned char *alpn;
+    unsigned int alpn_len;
 };
 
 /* An RSA private key as big-endian numbers, for a backend that cannot use CryptoAPI's keys. */
@@ -82,6 +85,7 @@ struct tls_session_info
     unsigned int hash_alg, hash_bits;
     unsigned int exchange_alg, exchange_bits;
     unsigned int cipher_suite;      /* the IANA number */
+    char alpn[32];                  /* the application protocol agreed on, "" for none */
 };
 
 struct tls_backend;

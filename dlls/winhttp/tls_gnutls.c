@@ -208,6 +208,21 @@ static unsigned int string_length( const char *str )
     return len;
 }
 
+static int set_alpn( struct tls_backend *tls, const struct tls_client_params *params )
+{
+    gnutls_datum_t names[4];
+    unsigned int pos = 0, count = 0;
+
+    while (pos < params->alpn_len && count < 4)
+    {
+        unsigned int len = params->alpn[pos++];
+        if (!len || pos + len > params->alpn_len) return 0;
+        datum( &names[count++], params->alpn + pos, len );
+        pos += len;
+    }
+    return !gnutls_alpn_set_protocols( tls->session, names, count, 0 );
+}
+
 static enum tls_status failure( struct tls_backend *tls, int ret )
 {
     if (tls->io_failed) return TLS_IO_ERROR;
@@ -233,6 +248,7 @@ static enum tls_status handshake( struct tls_backend *tls, const struct tls_clie
     if (params->server_name)
         gnutls_server_name_set( tls->session, GNUTLS_NAME_DNS, params->server_name,
                                 string_length( params->server_name ) );
+    if (params->alpn_len && !set_alpn( tls, params )) return TLS_HANDSHAKE_FAILED;
     gnutls_transport_set_ptr( tls->session, tls );
     gnutls_transport_set_pull_function( tls->session, pull );
     gnutls_transport_set_push_function( tls->session, push );
@@ -338,8 +354,15 @@ void tls_backend_info( struct tls_backend *tls, struct tls_session_info *info )
     gnutls_cipher_algorithm_t cipher = gnutls_cipher_get( tls->session );
     gnutls_kx_algorithm_t kx = gnutls_kx_get( tls->session );
     gnutls_digest_algorithm_t prf = gnutls_prf_hash_get( tls->session );
+    gnutls_datum_t alpn;
 
     info->protocol = info->cipher_alg = info->hash_alg = info->hash_bits = 0;
+    info->alpn[0] = 0;
+    if (!gnutls_alpn_get_selected_protocol( tls->session, &alpn ) && alpn.size < sizeof(info->alpn))
+    {
+        copy( (unsigned char *)info->alpn, alpn.data, alpn.size );
+        info->alpn[alpn.size] = 0;
+    }
     info->exchange_alg = info->exchange_bits = info->cipher_suite = 0;
     switch (gnutls_protocol_get_version( tls->session ))
     {

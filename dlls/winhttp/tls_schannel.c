@@ -200,8 +200,31 @@ static const DWORD context_flags = ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETE
                                    ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_STREAM | ISC_REQ_MANUAL_CRED_VALIDATION |
                                    ISC_REQ_USE_SUPPLIED_CREDS;
 
+/* The ALPN offer for the first InitializeSecurityContext, or NULL for none. */
+static SecBufferDesc *alpn_buffer( const struct tls_client_params *params, BYTE *buffer, SecBufferDesc *desc )
+{
+    SEC_APPLICATION_PROTOCOLS *protocols = (SEC_APPLICATION_PROTOCOLS *)buffer;
+    SecBuffer *buf = (SecBuffer *)(buffer + 128);
+    DWORD size = FIELD_OFFSET( SEC_APPLICATION_PROTOCOLS, ProtocolLists[0].ProtocolList[params->alpn_len] );
+
+    if (!params->alpn_len || size > 128) return NULL;
+    protocols->ProtocolListsSize = size - FIELD_OFFSET( SEC_APPLICATION_PROTOCOLS, ProtocolLists );
+    protocols->ProtocolLists[0].ProtoNegoExt = SecApplicationProtocolNegotiationExt_ALPN;
+    protocols->ProtocolLists[0].ProtocolListSize = params->alpn_len;
+    memcpy( protocols->ProtocolLists[0].ProtocolList, params->alpn, params->alpn_len );
+    buf->BufferType = SECBUFFER_APPLICATION_PROTOCOLS;
+    buf->cbBuffer = size;
+    buf->pvBuffer = protocols;
+    desc->ulVersion = SECBUFFER_VERSION;
+    desc->cBuffers = 1;
+    desc->pBuffers = buf;
+    return desc;
+}
+
 static enum tls_status handshake( struct tls_backend *tls, const struct tls_client_params *params )
 {
+    BYTE alpn[128 + sizeof(SecBuffer)] DECLSPEC_ALIGN(8);
+    SecBufferDesc alpn_desc;
     WCHAR *target = NULL;
     SecBuffer in_bufs[2], out_buf;
     SecBufferDesc in_desc = { SECBUFFER_VERSION, 2, in_bufs }, out_desc = { SECBUFFER_VERSION, 1, &out_buf };
@@ -218,8 +241,9 @@ static enum tls_status handshake( struct tls_backend *tls, const struct tls_clie
     out_buf.BufferType = SECBUFFER_TOKEN;
     out_buf.cbBuffer = 0;
     out_buf.pvBuffer = NULL;
-    status = InitializeSecurityContextW( &tls->cred, NULL, target, context_flags, 0, 0, NULL, 0, &tls->ctx,
-                                         &out_desc, &attrs, NULL );
+    status = InitializeSecurityContextW( &tls->cred, NULL, target, context_flags, 0, 0,
+                                         alpn_buffer( params, alpn, &alpn_desc ), 0, &tls->ctx, &out_desc, &attrs,
+                                         NULL );
     if (status == SEC_I_CONTINUE_NEEDED || status == SEC_E_OK) tls->have_ctx = TRUE;
 
     /* each round answers what the server sent; a handshake takes a handful */
@@ -494,6 +518,7 @@ void tls_backend_info( struct tls_backend *tls, struct tls_session_info *info )
 {
     SecPkgContext_ConnectionInfo conn;
     SecPkgContext_CipherInfo cipher = { SECPKGCONTEXT_CIPHERINFO_V1 };
+    SecPkgContext_ApplicationProtocol alpn;
 
     memset( info, 0, sizeof(*info) );
     if (!QueryContextAttributesW( &tls->ctx, SECPKG_ATTR_CONNECTION_INFO, &conn ))
@@ -507,6 +532,12 @@ void tls_backend_info( struct tls_backend *tls, struct tls_session_info *info )
         info->exchange_bits = conn.dwExchStrength;
     }
     if (!QueryContextAttributesW( &tls->ctx, SECPKG_ATTR_CIPHER_INFO, &cipher )) info->cipher_suite = cipher.dwCipherSuite;
+    if (!QueryContextAttributesW( &tls->ctx, SECPKG_ATTR_APPLICATION_PROTOCOL, &alpn ) &&
+        alpn.ProtoNegoStatus == SecApplicationProtocolNegotiationStatus_Success && alpn.ProtocolIdSize < sizeof(info->alpn))
+    {
+        memcpy( info->alpn, alpn.ProtocolId, alpn.ProtocolIdSize );
+        info->alpn[alpn.ProtocolIdSize] = 0;
+    }
 }
 
 /* close_notify, as Schannel makes it */
