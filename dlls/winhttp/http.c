@@ -233,18 +233,16 @@ static DWORD secure_connection( struct request *request, BOOL reused )
     struct tls_settings settings;
     DWORD error, flags = 0;
 
-    if (reused) error = tls_check_certificate( request->netconn, request->security_flags, &flags );
-    else
-    {
-        AcquireSRWLockShared( &session->hdr.lock );
-        settings.protocols = session->secure_protocols;
-        ReleaseSRWLockShared( &session->hdr.lock );
-        settings.security_flags = request->security_flags;
-        settings.check_revocation = !!(request->enable_flags & WINHTTP_ENABLE_SSL_REVOCATION);
-        settings.client_cert = request->client_cert;
-        settings.no_client_cert = request->client_cert_none;
-        error = netconn_secure( request->netconn, &settings, request->timeouts.send, request->timeouts.receive, &flags );
-    }
+    AcquireSRWLockShared( &session->hdr.lock );
+    settings.protocols = session->secure_protocols;
+    ReleaseSRWLockShared( &session->hdr.lock );
+    settings.security_flags = request->security_flags;
+    settings.check_revocation = !!(request->enable_flags & WINHTTP_ENABLE_SSL_REVOCATION);
+    settings.ignore_revocation_offline = !!request->ignore_revocation_offline;
+    settings.client_cert = request->client_cert;
+    settings.no_client_cert = request->client_cert_none;
+    if (reused) error = tls_check_certificate( request->netconn, &settings, &flags );
+    else error = netconn_secure( request->netconn, &settings, request->timeouts.send, request->timeouts.receive, &flags );
     if (!error)
     {
         AcquireSRWLockExclusive( &request->hdr.lock );

@@ -123,6 +123,7 @@ static DWORD *request_dword_option( struct request *request, DWORD option )
     case WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE: return &request->websocket_receive_buffer_size;
     case WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE: return &request->websocket_send_buffer_size;
     case WINHTTP_OPTION_RECEIVE_PROXY_CONNECT_RESPONSE: return &request->receive_proxy_connect_response;
+    case WINHTTP_OPTION_IGNORE_CERT_REVOCATION_OFFLINE: return &request->ignore_revocation_offline;
     }
     return NULL;
 }

@@ -44,6 +44,8 @@ struct tls_connection
     const CERT_CONTEXT *cert;               /* the server's, with what it sent in its store */
     const CERT_CHAIN_CONTEXT *chain;
     DWORD cert_errors;                      /* WINHTTP_CALLBACK_STATUS_FLAG_* found, ignored or not */
+    BOOL check_revocation;                  /* the settings cert_errors were found with */
+    BOOL ignore_revocation_offline;
     struct tls_session_info info;
 };
 
@@ -207,7 +209,7 @@ static void free_client_cert_params( struct tls_client_params *params )
 #endif
 
 /* The certificate's problems as WINHTTP_CALLBACK_STATUS_FLAG_* bits. */
-static DWORD chain_errors( const CERT_CHAIN_CONTEXT *chain, BOOL check_revocation )
+static DWORD chain_errors( const CERT_CHAIN_CONTEXT *chain, const struct tls_settings *settings )
 {
     DWORD status = chain->TrustStatus.dwErrorStatus, flags = 0;
 
@@ -219,11 +221,15 @@ static DWORD chain_errors( const CERT_CHAIN_CONTEXT *chain, BOOL check_revocatio
                   CERT_TRUST_INVALID_POLICY_CONSTRAINTS | CERT_TRUST_INVALID_BASIC_CONSTRAINTS |
                   CERT_TRUST_INVALID_NAME_CONSTRAINTS))
         flags |= WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT;
-    if (check_revocation)
+    if (settings->check_revocation)
     {
         if (status & CERT_TRUST_IS_REVOKED) flags |= WINHTTP_CALLBACK_STATUS_FLAG_CERT_REVOKED;
-        if (status & (CERT_TRUST_REVOCATION_STATUS_UNKNOWN | CERT_TRUST_IS_OFFLINE_REVOCATION))
-            flags |= WINHTTP_CALLBACK_STATUS_FLAG_CERT_REV_FAILED;
+        /* unknown because the revocation server is out of reach, or unknown at all */
+        if (status & CERT_TRUST_IS_OFFLINE_REVOCATION)
+        {
+            if (!settings->ignore_revocation_offline) flags |= WINHTTP_CALLBACK_STATUS_FLAG_CERT_REV_FAILED;
+        }
+        else if (status & CERT_TRUST_REVOCATION_STATUS_UNKNOWN) flags |= WINHTTP_CALLBACK_STATUS_FLAG_CERT_REV_FAILED;
     }
     return flags;
 }
@@ -262,17 +268,14 @@ static BOOL name_matches( const CERT_CHAIN_CONTEXT *chain, const WCHAR *host )
     return ret && status.dwError != (DWORD)CERT_E_CN_NO_MATCH;
 }
 
-/* The server's certificate and chain, made from what the backend received. */
-static DWORD build_chain( struct tls_connection *tls, BOOL check_revocation )
+/* The server's certificate, with the others it sent in its store. */
+static DWORD load_certificate( struct tls_connection *tls )
 {
-    static char server_auth[] = szOID_PKIX_KP_SERVER_AUTH;
-    char *usage = server_auth;
-    CERT_CHAIN_PARA para = { sizeof(para) };
     const unsigned char *der;
     HCERTSTORE store;
     unsigned int i;
     size_t len;
-    BOOL ok = TRUE;
+    BOOL ok;
 
     if (!tls_backend_peer_certificate( tls->backend, 0, &der, &len )) return ERROR_WINHTTP_SECURE_FAILURE;
     if (!(store = CertOpenStore( CERT_STORE_PROV_MEMORY, 0, 0, CERT_STORE_CREATE_NEW_FLAG, NULL )))
@@ -281,15 +284,31 @@ static DWORD build_chain( struct tls_connection *tls, BOOL check_revocation )
     for (i = 1; ok && i < 32 && tls_backend_peer_certificate( tls->backend, i, &der, &len ); i++)
         CertAddEncodedCertificateToStore( store, X509_ASN_ENCODING, der, len, CERT_STORE_ADD_ALWAYS, NULL );
     CertCloseStore( store, 0 );  /* the certificate keeps it open */
-    if (!ok) return ERROR_WINHTTP_SECURE_INVALID_CERT;
+    return ok ? ERROR_SUCCESS : ERROR_WINHTTP_SECURE_INVALID_CERT;
+}
 
+/* The chain and every problem found with it, for these revocation settings. */
+static DWORD judge_certificate( struct netconn *conn, const struct tls_settings *settings )
+{
+    static char server_auth[] = szOID_PKIX_KP_SERVER_AUTH;
+    struct tls_connection *tls = conn->tls;
+    char *usage = server_auth;
+    CERT_CHAIN_PARA para = { sizeof(para) };
+
+    if (tls->chain) CertFreeCertificateChain( tls->chain );
+    tls->chain = NULL;
     para.RequestedUsage.dwType = USAGE_MATCH_TYPE_AND;
     para.RequestedUsage.Usage.cUsageIdentifier = 1;
     para.RequestedUsage.Usage.rgpszUsageIdentifier = &usage;
     if (!CertGetCertificateChain( NULL, tls->cert, NULL, tls->cert->hCertStore, &para,
-                                  check_revocation ? CERT_CHAIN_REVOCATION_CHECK_CHAIN_EXCLUDE_ROOT : 0, NULL,
-                                  &tls->chain ))
+                                  settings->check_revocation ? CERT_CHAIN_REVOCATION_CHECK_CHAIN_EXCLUDE_ROOT : 0,
+                                  NULL, &tls->chain ))
         return ERROR_WINHTTP_SECURE_FAILURE;
+    tls->cert_errors = chain_errors( tls->chain, settings );
+    if (!name_matches( tls->chain, conn->host )) tls->cert_errors |= WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID;
+    tls->check_revocation = settings->check_revocation;
+    tls->ignore_revocation_offline = settings->ignore_revocation_offline;
+    TRACE( "certificate errors %#lx\n", tls->cert_errors );
     return ERROR_SUCCESS;
 }
 
@@ -305,10 +324,20 @@ static DWORD ignored_errors( DWORD security_flags )
     return ignored;
 }
 
-/* Whether a connection made (and judged) for one request may serve another with its own flags. */
-DWORD tls_check_certificate( struct netconn *conn, DWORD security_flags, DWORD *failure_flags )
+/* Whether the connection's certificate passes for a request with these settings; a
+ * pooled connection judged without the revocation check this one wants is judged again. */
+DWORD tls_check_certificate( struct netconn *conn, const struct tls_settings *settings, DWORD *failure_flags )
 {
-    *failure_flags = conn->tls->cert_errors & ~ignored_errors( security_flags );
+    struct tls_connection *tls = conn->tls;
+    DWORD error;
+
+    *failure_flags = 0;
+    if (settings->check_revocation && (!tls->check_revocation ||
+        (tls->ignore_revocation_offline && !settings->ignore_revocation_offline)))
+    {
+        if ((error = judge_certificate( conn, settings ))) return error;
+    }
+    *failure_flags = tls->cert_errors & ~ignored_errors( settings->security_flags );
     return *failure_flags ? ERROR_WINHTTP_SECURE_FAILURE : ERROR_SUCCESS;
 }
 
@@ -367,15 +396,12 @@ DWORD tls_connect( struct netconn *conn, const struct tls_settings *settings, DW
     tls_backend_info( conn->tls->backend, &conn->tls->info );
     TRACE( "protocol %#x, cipher %#x/%u, application protocol %s\n", conn->tls->info.protocol,
            conn->tls->info.cipher_alg, conn->tls->info.cipher_bits, debugstr_a( conn->tls->info.alpn ) );
-    if ((error = build_chain( conn->tls, settings->check_revocation )))
+    if ((error = load_certificate( conn->tls )) || (error = judge_certificate( conn, settings )))
     {
         WARN( "no certificate chain: %lu\n", error );
         return error;
     }
-    conn->tls->cert_errors = chain_errors( conn->tls->chain, settings->check_revocation );
-    if (!name_matches( conn->tls->chain, conn->host )) conn->tls->cert_errors |= WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID;
-    TRACE( "certificate errors %#lx\n", conn->tls->cert_errors );
-    return tls_check_certificate( conn, settings->security_flags, failure_flags );
+    return tls_check_certificate( conn, settings, failure_flags );
 }
 
 DWORD tls_send( struct netconn *conn, const void *data, size_t len )

@@ -294,6 +294,7 @@ struct request
     const struct _CERT_CONTEXT *client_cert;
     struct security_info security;      /* of the last secure connection used */
     DWORD receive_proxy_connect_response;
+    DWORD ignore_revocation_offline;    /* WINHTTP_OPTION_IGNORE_CERT_REVOCATION_OFFLINE */
     DWORD connect_retries;
     DWORD max_status_continue;
     struct stored_options stored;
@@ -348,6 +349,7 @@ struct tls_settings
     DWORD protocols;                    /* WINHTTP_FLAG_SECURE_PROTOCOL_* */
     DWORD security_flags;               /* SECURITY_FLAG_IGNORE_* */
     BOOL check_revocation;              /* WINHTTP_ENABLE_SSL_REVOCATION */
+    BOOL ignore_revocation_offline;     /* a revocation server out of reach is no error */
     const struct _CERT_CONTEXT *client_cert;
     BOOL no_client_cert;                /* WINHTTP_NO_CLIENT_CERT_CONTEXT */
 };
@@ -355,7 +357,7 @@ struct tls_settings
 /* Runs the handshake and judges the certificate; ERROR_WINHTTP_SECURE_FAILURE comes
  * with the WINHTTP_CALLBACK_STATUS_FLAG_* bits for the SECURE_FAILURE callback. */
 DWORD tls_connect( struct netconn *conn, const struct tls_settings *settings, DWORD *failure_flags );
-DWORD tls_check_certificate( struct netconn *conn, DWORD security_flags, DWORD *failure_flags );
+DWORD tls_check_certificate( struct netconn *conn, const struct tls_settings *settings, DWORD *failure_flags );
 DWORD tls_send( struct netconn *conn, const void *data, size_t len );
 DWORD tls_recv( struct netconn *conn, void *buffer, size_t len, size_t *received );
 BOOL tls_pending( struct netconn *conn );
@@ -407,6 +409,10 @@ DWORD take_upgraded_connection( struct request *request, struct netconn **conn, 
 /* websocket.c: the upgrade request's headers (Upgrade, Connection, Sec-WebSocket-Key
  * and -Version) written to buffer; returns the characters written */
 size_t websocket_upgrade_headers( struct request *request, WCHAR *buffer, size_t size );
+/* WinHttpWebSocketCompleteUpgrade's handles (Microsoft's winhttp.h; not in Wine 8's or mingw-w64's) */
+#ifndef WINHTTP_HANDLE_TYPE_WEBSOCKET
+#define WINHTTP_HANDLE_TYPE_WEBSOCKET 5
+#endif
 
 /* request.c */
 WCHAR *escape_object_name( const WCHAR *object, DWORD flags );
