@@ -1221,7 +1221,7 @@ static void send_completion( struct request *request, struct operation_task *op,
 }
 
 /* An asynchronous operation that would begin by waiting for the server: for a
- * response, or for more of the body. Such waits hold no thread (see start_wait). */
+ * response, or for more of the body. Such waits hold no thread (see poller.c). */
 static BOOL must_wait( struct request *request, enum operation op )
 {
     if (!request->netconn || request->read_end > request->read_pos) return FALSE;
@@ -1254,15 +1254,14 @@ static int response_timeout( struct request *request )
 }
 
 /* The wait is over: the socket has something, closed, or the timeout passed. */
-static void CALLBACK wait_done( TP_CALLBACK_INSTANCE *instance, void *context, TP_WAIT *wait, TP_WAIT_RESULT result )
+static void wait_done( struct socket_wait *wait, BOOL timed_out )
 {
-    struct request *request = context;
+    struct request *request = CONTAINING_RECORD( wait, struct request, wait );
     struct operation_task *op = request->waiting_op;
     DWORD error, value = 0;
 
     request->waiting_op = NULL;
-    netconn_unwatch( request->netconn );
-    if (result == WAIT_TIMEOUT && !request->cancelled) error = ERROR_WINHTTP_TIMEOUT;
+    if (timed_out && !request->cancelled) error = ERROR_WINHTTP_TIMEOUT;
     else error = run_operation( request, op, &value );
     InterlockedExchange( &request->busy, 0 );
     send_completion( request, op, error, value );
@@ -1270,25 +1269,22 @@ static void CALLBACK wait_done( TP_CALLBACK_INSTANCE *instance, void *context, T
     free( op );
 }
 
-/* Parks the operation on a thread-pool wait for the socket: a thousand requests
- * waiting for slow servers then need a few wait threads, not a thousand workers. */
+/* Parks the operation until its socket is readable: a thousand requests waiting
+ * for slow servers then need the one poller thread, not a thousand workers. */
 static BOOL start_wait( struct request *request, struct operation_task *op )
 {
     int timeout = op->op == OP_RECEIVE ? response_timeout( request ) : request->timeouts.receive;
-    LARGE_INTEGER due;
-    FILETIME ft;
 
-    if (!request->wait_event && !(request->wait_event = CreateEventW( NULL, FALSE, FALSE, NULL ))) return FALSE;
-    if (!request->wait && !(request->wait = CreateThreadpoolWait( wait_done, request, task_environment() ))) return FALSE;
-    if (!netconn_watch( request->netconn, request->wait_event )) return FALSE;
     request->waiting_op = op;
-    due.QuadPart = -(LONGLONG)timeout * 10000;  /* relative, in 100 ns units */
-    ft.dwLowDateTime = due.LowPart;
-    ft.dwHighDateTime = due.HighPart;
-    SetThreadpoolWait( request->wait, request->wait_event, timeout > 0 ? &ft : NULL );
-    /* a close that came before the wait was set would not have woken it */
+    request->wait.done = wait_done;
+    if (!socket_wait_start( &request->wait, request->netconn->socket, timeout ))
+    {
+        request->waiting_op = NULL;
+        return FALSE;
+    }
+    /* a close that came before the wait was in the list would not have woken it */
     MemoryBarrier();
-    if (request->cancelled) SetEvent( request->wait_event );
+    if (request->cancelled) socket_wait_wake( &request->wait );
     return TRUE;
 }
 
@@ -1482,7 +1478,7 @@ void cancel_request( struct request *request )
     ReleaseSRWLockExclusive( &request->io_lock );
     MemoryBarrier();  /* pairs with the one in start_wait */
     /* an operation parked on its socket, or waiting for a free connection, wakes up */
-    if (request->wait_event) SetEvent( request->wait_event );
+    socket_wait_wake( &request->wait );
     WakeAllConditionVariable( &request_session( request )->pool_cv );
     close_spent_connection( request );
 }

@@ -296,18 +296,3 @@ BOOL netconn_readable( struct netconn *conn )
     FD_SET( conn->socket, &set );
     return select( 0, &set, NULL, NULL, &tv ) != 0;
 }
-
-/* Signals event when the connection becomes readable or closes; the socket is
- * non-blocking while watched, so netconn_unwatch must follow. */
-BOOL netconn_watch( struct netconn *conn, HANDLE event )
-{
-    return !WSAEventSelect( conn->socket, event, FD_READ | FD_CLOSE );
-}
-
-void netconn_unwatch( struct netconn *conn )
-{
-    u_long blocking = 0;
-
-    WSAEventSelect( conn->socket, NULL, 0 );
-    ioctlsocket( conn->socket, FIONBIO, &blocking );
-}

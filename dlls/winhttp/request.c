@@ -68,9 +68,6 @@ static void request_destroy( struct object_header *hdr )
     free( request->proxy_server );
     free( request->proxy_bypass );
     free( request->stored.items );
-    /* no wait can be pending: a waiting operation holds a reference */
-    if (request->wait) CloseThreadpoolWait( request->wait );
-    if (request->wait_event) CloseHandle( request->wait_event );
     free_header_list( &request->headers );
     free_response( request );
     clear_security( &request->security );

@@ -32,8 +32,9 @@ WINE_DEFAULT_DEBUG_CHANNEL(winhttp);
 
 /* Our own thread pool, so a burst of requests cannot grow the process's
  * default pool to hundreds of threads: operations that wait for the network
- * park on thread-pool waits (see http.c), so a few workers keep up. */
-#define MAX_WORKERS 8
+ * park on the poller thread (see poller.c), so a few workers keep up; a few
+ * more than the cores, for connects and handshakes, which still block one. */
+#define MAX_WORKERS 6
 
 static TP_CALLBACK_ENVIRON pool_environment;
 static INIT_ONCE pool_once = INIT_ONCE_STATIC_INIT;

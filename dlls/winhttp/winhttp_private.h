@@ -107,6 +107,21 @@ struct task_queue
 DWORD queue_task( struct task_queue *queue, struct task *task );
 TP_CALLBACK_ENVIRON *task_environment( void );
 
+/* poller.c: one thread polls the sockets parked operations wait on */
+struct socket_wait
+{
+    struct socket_wait *next, *prev;
+    SOCKET_HANDLE socket;
+    ULONGLONG deadline;                 /* GetTickCount64(); 0 for none */
+    BOOL registered;                    /* in the poller's list */
+    BOOL wake_now;                      /* end it at once */
+    BOOL timed_out;
+    /* runs on a worker when the socket is readable or closed, or at the deadline */
+    void (*done)( struct socket_wait *wait, BOOL timed_out );
+};
+BOOL socket_wait_start( struct socket_wait *wait, SOCKET_HANDLE socket, int timeout );
+void socket_wait_wake( struct socket_wait *wait );
+
 /* handle.c */
 void init_object( struct object_header *obj, DWORD type, const struct object_vtbl *vtbl,
                   struct object_header *parent );
@@ -231,8 +246,7 @@ struct request
     struct task_queue queue;
     SRWLOCK io_lock;                    /* guards netconn against a close from another thread */
     BOOL cancelled;                     /* WinHttpCloseHandle was called */
-    HANDLE wait_event;                  /* an asynchronous operation waiting for the socket */
-    TP_WAIT *wait;
+    struct socket_wait wait;            /* an asynchronous operation parked on the socket */
     void *waiting_op;
     BOOL receiving_notified;            /* RECEIVING_RESPONSE went out before a wait */
     WCHAR *host;                        /* the target: the connect's server until a redirect */
@@ -333,8 +347,6 @@ DWORD netconn_recv( struct netconn *conn, void *buffer, size_t len, int timeout,
 void netconn_cancel( struct netconn *conn );
 BOOL netconn_is_alive( struct netconn *conn );
 BOOL netconn_readable( struct netconn *conn );
-BOOL netconn_watch( struct netconn *conn, HANDLE event );
-void netconn_unwatch( struct netconn *conn );
 /* fills two SOCKADDR_STORAGEs */
 void netconn_addresses( struct netconn *conn, void *local, void *remote );
 DWORD netconn_secure( struct netconn *conn, const struct tls_settings *settings, int send_timeout, int recv_timeout,
