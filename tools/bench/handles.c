@@ -29,11 +29,15 @@
  * Each thread makes and closes its own handles; no network traffic.
  * Prints one line per case:
  *   handles threads=8 kind=request ops_per_sec=12345
+ * and last the memory an open request costs (working set, 10,000 of them open
+ * on one connection at once):
+ *   handles memory requests=10000 bytes_per_request=1234
  * and "handles: error ..." lines (exit code 1) if a call fails.
  */
 
 #include <windows.h>
 #include <winhttp.h>
+#include <psapi.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -146,6 +150,46 @@ static BOOL run_case( int kind, int nthreads, DWORD ms, double *rate )
     return ok;
 }
 
+/* the working set: Wine keeps no private-bytes count, and what is allocated here is touched */
+static SIZE_T memory_used( void )
+{
+    PROCESS_MEMORY_COUNTERS counters = { sizeof(counters) };
+
+    GetProcessMemoryInfo( GetCurrentProcess(), &counters, sizeof(counters) );
+    return counters.WorkingSetSize;
+}
+
+/* What an open request handle costs: many open at once, the growth divided. */
+static BOOL request_memory( void )
+{
+    enum { COUNT = 10000 };
+    HINTERNET session, connect, *requests;
+    SIZE_T before, after;
+    int i, opened = 0;
+
+    if (!(requests = calloc( COUNT, sizeof(*requests) ))) return FALSE;
+    session = WinHttpOpen( L"bench", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0 );
+    connect = WinHttpConnect( session, L"127.0.0.1", 80, 0 );
+    /* one first, so that what is made once per process is not counted */
+    requests[opened++] = WinHttpOpenRequest( connect, L"GET", L"/", NULL, NULL, NULL, 0 );
+    before = memory_used();
+    for (i = 1; i < COUNT; i++)
+        if ((requests[opened] = WinHttpOpenRequest( connect, L"GET", L"/index.html", NULL, NULL, NULL, 0 ))) opened++;
+    after = memory_used();
+    for (i = 0; i < opened; i++) WinHttpCloseHandle( requests[i] );
+    WinHttpCloseHandle( connect );
+    WinHttpCloseHandle( session );
+    free( requests );
+    if (opened != COUNT)
+    {
+        printf( "handles: error: only %d of %d requests opened\n", opened, COUNT );
+        return FALSE;
+    }
+    printf( "handles memory requests=%d bytes_per_request=%.0f\n", COUNT - 1,
+            after > before ? (double)(after - before) / (COUNT - 1) : 0.0 );
+    return TRUE;
+}
+
 int wmain( int argc, WCHAR **argv )
 {
     static const int thread_counts[] = { 1, 2, 8 };
@@ -165,5 +209,6 @@ int wmain( int argc, WCHAR **argv )
     for (kind = 0; kind < 2; kind++)
         for (i = 0; i < (int)ARRAYSIZE(thread_counts); i++)
             if (!run_case( kind, thread_counts[i], (DWORD)(seconds * 1000), &rate )) ok = FALSE;
+    if (!request_memory()) ok = FALSE;
     return ok ? 0 : 1;
 }
