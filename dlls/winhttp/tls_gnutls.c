@@ -61,10 +61,12 @@ struct tls_backend
     /* GnuTLS reads a record's header, then its body: the socket is read ahead
      * instead, in large pieces, since each receive is a trip to wineserver */
     unsigned char *ahead;
-    unsigned int ahead_pos, ahead_len;
+    unsigned int ahead_pos, ahead_len, ahead_size;
 };
 
+/* a few records to start with; a megabyte once a receive fills that (a bulk transfer) */
 #define READ_AHEAD_SIZE (4 * (5 + 16384 + 256))
+#define READ_AHEAD_MAX  (1024 * 1024)
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_result = -1;
@@ -91,7 +93,17 @@ static ssize_t pull( gnutls_transport_ptr_t ptr, void *buffer, size_t len )
 
     if (tls->ahead_pos == tls->ahead_len)
     {
-        ret = tls->transport.recv( tls->transport.context, tls->ahead, READ_AHEAD_SIZE );
+        if (tls->ahead_len == tls->ahead_size && tls->ahead_size < READ_AHEAD_MAX)
+        {
+            unsigned char *bigger = gnutls_malloc( READ_AHEAD_MAX );
+            if (bigger)
+            {
+                gnutls_free( tls->ahead );
+                tls->ahead = bigger;
+                tls->ahead_size = READ_AHEAD_MAX;
+            }
+        }
+        ret = tls->transport.recv( tls->transport.context, tls->ahead, tls->ahead_size );
         if (ret < 0)
         {
             tls->io_failed = 1;
@@ -279,6 +291,7 @@ enum tls_status tls_backend_connect( const struct tls_client_params *params, con
         gnutls_free( tls );
         return TLS_NO_MEMORY;
     }
+    tls->ahead_size = READ_AHEAD_SIZE;
     tls->transport = *transport;
     tls->no_cert_ok = params->no_cert_ok;
     if ((status = handshake( tls, params )) == TLS_OK) *ret = tls;

@@ -40,6 +40,8 @@
 WINE_DEFAULT_DEBUG_CHANNEL(winhttp);
 
 #define RECORD_HEADER 5
+/* a few records to start with; a megabyte once a receive fills that (a bulk transfer) */
+#define IN_BUFFER_MAX (1024 * 1024)
 #define CLIENT_PROTOCOLS (SP_PROT_SSL2_CLIENT | SP_PROT_SSL3_CLIENT | SP_PROT_TLS1_0_CLIENT | SP_PROT_TLS1_1_CLIENT | \
                           SP_PROT_TLS1_2_CLIENT | SP_PROT_TLS1_3_CLIENT)
 
@@ -166,6 +168,16 @@ static int receive_more( struct tls_backend *tls )
                                tls->in_size - tls->start - tls->len );
     if (ret < 0) tls->io_failed = TRUE;
     else tls->len += ret;
+    /* plaintext points into the buffer: it may only grow when none is waiting */
+    if (tls->start + tls->len == tls->in_size && tls->in_size < IN_BUFFER_MAX && !tls->plain_len)
+    {
+        char *bigger = realloc( tls->in, IN_BUFFER_MAX );
+        if (bigger)
+        {
+            tls->in = bigger;
+            tls->in_size = IN_BUFFER_MAX;
+        }
+    }
     return ret;
 }
 
