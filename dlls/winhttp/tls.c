@@ -22,6 +22,8 @@
 
 #include <stdarg.h>
 
+#include "winsock2.h"
+#include "ws2tcpip.h"
 #include "windef.h"
 #include "winbase.h"
 #include "winnls.h"
@@ -127,7 +129,10 @@ static DWORD client_cert_params( const CERT_CONTEXT *cert, struct tls_client_par
     params->cert_len = cert->cbCertEncoded;
     if (!CryptAcquireCertificatePrivateKey( cert, CRYPT_ACQUIRE_SILENT_FLAG, NULL, &prov, &spec, &free_prov ))
         return ERROR_WINHTTP_CLIENT_CERT_NO_PRIVATE_KEY;
-    if (spec == CERT_NCRYPT_KEY_SPEC || !CryptGetUserKey( prov, spec, &key ))
+    /* Wine reports a made-up spec for a key imported from a PFX: try both kinds */
+    if (spec == CERT_NCRYPT_KEY_SPEC ||
+        (!CryptGetUserKey( prov, spec, &key ) && !CryptGetUserKey( prov, AT_KEYEXCHANGE, &key ) &&
+         !CryptGetUserKey( prov, AT_SIGNATURE, &key )))
     {
         if (free_prov && spec != CERT_NCRYPT_KEY_SPEC) CryptReleaseContext( prov, 0 );
         return ERROR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY;
@@ -148,7 +153,7 @@ static DWORD client_cert_params( const CERT_CONTEXT *cert, struct tls_client_par
     rsa = (RSAPUBKEY *)(blob + sizeof(BLOBHEADER));
     bytes = rsa->bitlen / 8;
     half = bytes / 2;
-    if (rsa->magic != 0x32415352 /* "RSA2" */ || size < sizeof(BLOBHEADER) + sizeof(RSAPUBKEY) + bytes * 4 + half * 5)
+    if (rsa->magic != 0x32415352 /* "RSA2" */ || size < sizeof(BLOBHEADER) + sizeof(RSAPUBKEY) + bytes * 2 + half * 5)
     {
         free( blob );
         return ERROR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY;
@@ -234,6 +239,35 @@ static DWORD chain_errors( const CERT_CHAIN_CONTEXT *chain, const struct tls_set
     return flags;
 }
 
+/* An address literal against the certificate's IP address entries: Windows' SSL
+ * policy matches those, Wine 8's crypt32 only DNS names. */
+static BOOL address_matches( const CERT_CONTEXT *cert, const WCHAR *host )
+{
+    BYTE address[16];
+    CERT_EXTENSION *ext;
+    CERT_ALT_NAME_INFO *names;
+    DWORD size, len, i;
+    BOOL ret = FALSE;
+
+    if (InetPtonW( AF_INET, host, address ) == 1) len = 4;
+    else if (InetPtonW( AF_INET6, host, address ) == 1) len = 16;
+    else return FALSE;
+    if (!(ext = CertFindExtension( szOID_SUBJECT_ALT_NAME2, cert->pCertInfo->cExtension,
+                                   cert->pCertInfo->rgExtension )))
+        return FALSE;
+    if (!CryptDecodeObjectEx( X509_ASN_ENCODING, X509_ALTERNATE_NAME, ext->Value.pbData, ext->Value.cbData,
+                              CRYPT_DECODE_ALLOC_FLAG, NULL, &names, &size ))
+        return FALSE;
+    for (i = 0; i < names->cAltEntry && !ret; i++)
+    {
+        const CERT_ALT_NAME_ENTRY *entry = &names->rgAltEntry[i];
+        ret = entry->dwAltNameChoice == CERT_ALT_NAME_IP_ADDRESS && entry->IPAddress.cbData == len &&
+              !memcmp( entry->IPAddress.pbData, address, len );
+    }
+    LocalFree( names );
+    return ret;
+}
+
 /* The name check alone, through the SSL policy with everything else ignored. */
 static BOOL name_matches( const CERT_CHAIN_CONTEXT *chain, const WCHAR *host )
 {
@@ -249,6 +283,12 @@ static BOOL name_matches( const CERT_CHAIN_CONTEXT *chain, const WCHAR *host )
     {
         *end = 0;
         memmove( name, name + 1, (end - name) * sizeof(WCHAR) );
+    }
+    if (is_address_literal( host ))
+    {
+        ret = address_matches( chain->rgpChain[0]->rgpElement[0]->pCertContext, name );
+        free( name );
+        return ret;
     }
     ssl.dwAuthType = AUTHTYPE_SERVER;
     ssl.fdwChecks = SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE |

@@ -62,6 +62,10 @@ struct tls_backend
     char *out;                      /* one record being encrypted */
     BOOL io_failed;
     BOOL closed;                    /* close_notify came: every receive ends there */
+    /* a WebSocket sends on one thread while it receives on another; Wine's Schannel
+     * cannot take two calls on one context at once, so the calls (not the socket
+     * I/O) take turns */
+    SRWLOCK context_lock;
 };
 
 static DWORD protocol_bits( unsigned int protocols )
@@ -326,6 +330,7 @@ enum tls_status tls_backend_connect( const struct tls_client_params *params, con
     *ret = NULL;
     if (!(tls = calloc( 1, sizeof(*tls) ))) return TLS_NO_MEMORY;
     tls->transport = *transport;
+    InitializeSRWLock( &tls->context_lock );
     /* room for several records: under Wine each receive is a trip to the server */
     tls->in_size = 4 * (RECORD_HEADER + 16384 + 2048);
     if (!(tls->in = malloc( tls->in_size )))
@@ -349,6 +354,7 @@ enum tls_status tls_backend_send( struct tls_backend *tls, const void *data, siz
     const char *p = data;
     SecBuffer bufs[4];
     SecBufferDesc desc = { SECBUFFER_VERSION, 4, bufs };
+    SECURITY_STATUS status;
 
     while (len)
     {
@@ -367,7 +373,10 @@ enum tls_status tls_backend_send( struct tls_backend *tls, const void *data, siz
         bufs[3].cbBuffer = 0;
         bufs[3].pvBuffer = NULL;
         memcpy( bufs[1].pvBuffer, p, chunk );
-        if (EncryptMessage( &tls->ctx, 0, &desc, 0 ) != SEC_E_OK) return TLS_BAD_RECORD;
+        AcquireSRWLockExclusive( &tls->context_lock );
+        status = EncryptMessage( &tls->ctx, 0, &desc, 0 );
+        ReleaseSRWLockExclusive( &tls->context_lock );
+        if (status != SEC_E_OK) return TLS_BAD_RECORD;
         if (!send_all( tls, tls->out, bufs[0].cbBuffer + bufs[1].cbBuffer + bufs[2].cbBuffer )) return TLS_IO_ERROR;
         p += chunk;
         len -= chunk;
@@ -389,8 +398,10 @@ static enum tls_status renegotiate( struct tls_backend *tls, SecBuffer *extra )
     in_bufs[1].BufferType = SECBUFFER_EMPTY;
     in_bufs[1].cbBuffer = 0;
     in_bufs[1].pvBuffer = NULL;
+    AcquireSRWLockExclusive( &tls->context_lock );
     status = InitializeSecurityContextW( &tls->cred, &tls->ctx, NULL, context_flags, 0, 0, &in_desc, 0, NULL,
                                          &out_desc, &attrs, NULL );
+    ReleaseSRWLockExclusive( &tls->context_lock );
     if (!send_token( tls, &out_buf )) return TLS_IO_ERROR;
     if (status != SEC_E_OK && status != SEC_I_CONTINUE_NEEDED) return TLS_BAD_RECORD;
     keep_extra( tls, &in_bufs[1] );
@@ -432,7 +443,9 @@ enum tls_status tls_backend_recv( struct tls_backend *tls, void *buffer, size_t 
         bufs[0].BufferType = SECBUFFER_DATA;
         bufs[0].cbBuffer = tls->len;
         bufs[0].pvBuffer = tls->in + tls->start;
+        AcquireSRWLockExclusive( &tls->context_lock );
         status = DecryptMessage( &tls->ctx, &desc, 0, NULL );
+        ReleaseSRWLockExclusive( &tls->context_lock );
         if (status == SEC_E_INCOMPLETE_MESSAGE)
         {
             if ((ret = receive_more( tls )) < 0) return TLS_IO_ERROR;
@@ -560,9 +573,11 @@ static void send_close_notify( struct tls_backend *tls )
     SecBufferDesc desc = { SECBUFFER_VERSION, 1, &buf }, out_desc = { SECBUFFER_VERSION, 1, &out_buf };
     ULONG attrs;
 
-    if (ApplyControlToken( &tls->ctx, &desc ) != SEC_E_OK) return;
-    InitializeSecurityContextW( &tls->cred, &tls->ctx, NULL, context_flags, 0, 0, NULL, 0, NULL, &out_desc, &attrs,
-                                NULL );
+    AcquireSRWLockExclusive( &tls->context_lock );
+    if (ApplyControlToken( &tls->ctx, &desc ) == SEC_E_OK)
+        InitializeSecurityContextW( &tls->cred, &tls->ctx, NULL, context_flags, 0, 0, NULL, 0, NULL, &out_desc,
+                                    &attrs, NULL );
+    ReleaseSRWLockExclusive( &tls->context_lock );
     send_token( tls, &out_buf );
 }
 

@@ -1,6 +1,7 @@
 /*
- * HTTP benchmark client on the WinHTTP API: keep-alive GETs, bulk download and
- * upload, many threads, many asynchronous requests in flight (tools/bench-http).
+ * HTTP and HTTPS benchmark client on the WinHTTP API: keep-alive GETs, a new
+ * connection per GET, bulk download and upload, many threads, many asynchronous
+ * requests in flight (tools/bench-http).
  *
  * Copyright 2026 the winhttp project authors
  *
@@ -22,12 +23,16 @@
 /*
  * Usage:
  *   http.exe keepalive URL SECONDS         sequential GETs on one connect handle
+ *   http.exe handshake URL SECONDS         sequential GETs, each on a new connection
+ *                                          (WINHTTP_DISABLE_KEEP_ALIVE): with https://,
+ *                                          a TLS handshake each
  *   http.exe download URL                  one body read with WinHttpReadData, 64 KiB buffer
  *   http.exe upload URL BYTES              one PUT of BYTES written in 64 KiB pieces
  *   http.exe threads URL N SECONDS         N threads of sequential GETs, one session
  *   http.exe async URL INFLIGHT SECONDS    WINHTTP_FLAG_ASYNC, INFLIGHT requests kept
  *                                          in flight by their callbacks; timed after
  *                                          INFLIGHT responses (the connections made)
+ * URL is http:// or https:// (the server's certificate must be trusted).
  * SECONDS may be a fraction. Each mode prints one line (the same format as
  * tools/bench/curl_client.c), e.g.
  *   bench keepalive reqs_per_sec=1234 requests=3702 seconds=3.000 peak_ws_kib=20480
@@ -102,6 +107,7 @@ static int thread_count( void )
 
 static WCHAR host[256], path[2048];
 static INTERNET_PORT port;
+static DWORD request_flags;  /* WINHTTP_FLAG_SECURE for https:// */
 
 static void crack( const WCHAR *url )
 {
@@ -115,11 +121,12 @@ static void crack( const WCHAR *url )
     uc.dwUrlPathLength = ARRAYSIZE(path);
     uc.dwExtraInfoLength = 1;  /* the query string stays in the path */
     if (!WinHttpCrackUrl( url, 0, 0, &uc )) fail( "WinHttpCrackUrl", GetLastError() );
-    if (uc.nScheme != INTERNET_SCHEME_HTTP)
+    if (uc.nScheme != INTERNET_SCHEME_HTTP && uc.nScheme != INTERNET_SCHEME_HTTPS)
     {
-        printf( "bench error: only http:// URLs are measured (HTTPS is not implemented yet)\n" );
+        printf( "bench error: only http:// and https:// URLs are measured\n" );
         exit( 2 );
     }
+    if (uc.nScheme == INTERNET_SCHEME_HTTPS) request_flags = WINHTTP_FLAG_SECURE;
     port = uc.nPort;
     if (uc.dwExtraInfoLength && wcslen( path ) + uc.dwExtraInfoLength < ARRAYSIZE(path))
         wcsncat( path, uc.lpszExtraInfo, uc.dwExtraInfoLength );
@@ -151,17 +158,22 @@ static DWORD status_code( HINTERNET request )
 }
 
 /* One synchronous GET of the path, the body read to its end; the body's size,
- * or -1 with the last error set (ERROR_INVALID_DATA for a status other than 200). */
-static LONGLONG get( HINTERNET connect, char *buffer, DWORD size, const char **what )
+ * or -1 with the last error set (ERROR_INVALID_DATA for a status other than 200).
+ * With new_connection, keep-alive is off for it: its connection is closed after it. */
+static LONGLONG get_request( HINTERNET connect, char *buffer, DWORD size, const char **what, BOOL new_connection )
 {
     HINTERNET request;
     LONGLONG total = 0;
-    DWORD read;
+    DWORD read, option;
 
     *what = "WinHttpOpenRequest";
     if (!(request = WinHttpOpenRequest( connect, L"GET", path, NULL, WINHTTP_NO_REFERER,
-                                        WINHTTP_DEFAULT_ACCEPT_TYPES, 0 )))
+                                        WINHTTP_DEFAULT_ACCEPT_TYPES, request_flags )))
         return -1;
+    option = WINHTTP_DISABLE_KEEP_ALIVE;
+    *what = "WinHttpSetOption(WINHTTP_OPTION_DISABLE_FEATURE)";
+    if (new_connection && !WinHttpSetOption( request, WINHTTP_OPTION_DISABLE_FEATURE, &option, sizeof(option) ))
+        goto failed;
     *what = "WinHttpSendRequest";
     if (!WinHttpSendRequest( request, WINHTTP_NO_ADDITIONAL_HEADERS, 0, WINHTTP_NO_REQUEST_DATA, 0, 0, 0 ))
         goto failed;
@@ -192,6 +204,11 @@ failed:
     return -1;
 }
 
+static LONGLONG get( HINTERNET connect, char *buffer, DWORD size, const char **what )
+{
+    return get_request( connect, buffer, size, what, FALSE );
+}
+
 /* ---- keepalive: sequential GETs on one connect handle ---- */
 
 static int keepalive( double seconds )
@@ -217,6 +234,31 @@ static int keepalive( double seconds )
     return 0;
 }
 
+/* ---- handshake: sequential GETs, each on a connection of its own ---- */
+
+static int handshake( double seconds )
+{
+    HINTERNET session = open_session( 0 ), connect = connect_to( session );
+    static char buffer[BUFFER_SIZE];
+    const char *what;
+    LONGLONG requests = 0;
+    double t0, t1;
+
+    if (get_request( connect, buffer, sizeof(buffer), &what, TRUE ) < 0) fail( what, GetLastError() );  /* warm-up */
+    t0 = t1 = now();
+    while (t1 - t0 < seconds)
+    {
+        if (get_request( connect, buffer, sizeof(buffer), &what, TRUE ) < 0) fail( what, GetLastError() );
+        requests++;
+        t1 = now();
+    }
+    printf( "bench handshake reqs_per_sec=%.0f requests=%lld seconds=%.3f peak_ws_kib=%llu\n",
+            requests / (t1 - t0), (long long)requests, t1 - t0, peak_ws_kib() );
+    WinHttpCloseHandle( connect );
+    WinHttpCloseHandle( session );
+    return 0;
+}
+
 /* ---- download: one big body ---- */
 
 static int download( void )
@@ -230,7 +272,7 @@ static int download( void )
 
     t0 = now();
     if (!(request = WinHttpOpenRequest( connect, L"GET", path, NULL, WINHTTP_NO_REFERER,
-                                        WINHTTP_DEFAULT_ACCEPT_TYPES, 0 )))
+                                        WINHTTP_DEFAULT_ACCEPT_TYPES, request_flags )))
         fail( "WinHttpOpenRequest", GetLastError() );
     if (!WinHttpSendRequest( request, WINHTTP_NO_ADDITIONAL_HEADERS, 0, WINHTTP_NO_REQUEST_DATA, 0, 0, 0 ))
         fail( "WinHttpSendRequest", GetLastError() );
@@ -277,7 +319,7 @@ static int upload( ULONGLONG bytes )
     }
     t0 = now();
     if (!(request = WinHttpOpenRequest( connect, L"PUT", path, NULL, WINHTTP_NO_REFERER,
-                                        WINHTTP_DEFAULT_ACCEPT_TYPES, 0 )))
+                                        WINHTTP_DEFAULT_ACCEPT_TYPES, request_flags )))
         fail( "WinHttpOpenRequest", GetLastError() );
     if (!WinHttpSendRequest( request, L"Content-Type: application/octet-stream", (DWORD)-1,
                              WINHTTP_NO_REQUEST_DATA, 0, (DWORD)bytes, 0 ))
@@ -424,7 +466,7 @@ static void start_request( struct slot *slot )
     HINTERNET request;
 
     if (!(request = WinHttpOpenRequest( async_connect, L"GET", path, NULL, WINHTTP_NO_REFERER,
-                                        WINHTTP_DEFAULT_ACCEPT_TYPES, 0 )))
+                                        WINHTTP_DEFAULT_ACCEPT_TYPES, request_flags )))
     {
         async_error( "WinHttpOpenRequest failed with error", GetLastError() );
         return;
@@ -588,8 +630,8 @@ static int async( int inflight, double seconds )
 
 static void usage( void )
 {
-    printf( "usage: http.exe keepalive URL SECONDS | download URL | upload URL BYTES |\n"
-            "                threads URL N SECONDS | async URL INFLIGHT SECONDS\n" );
+    printf( "usage: http.exe keepalive URL SECONDS | handshake URL SECONDS | download URL |\n"
+            "                upload URL BYTES | threads URL N SECONDS | async URL INFLIGHT SECONDS\n" );
     exit( 2 );
 }
 
@@ -601,6 +643,8 @@ int wmain( int argc, WCHAR **argv )
     crack( argv[2] );
     if (!wcscmp( argv[1], L"keepalive" ) && argc == 4 && _wtof( argv[3] ) > 0)
         ret = keepalive( _wtof( argv[3] ) );
+    else if (!wcscmp( argv[1], L"handshake" ) && argc == 4 && _wtof( argv[3] ) > 0)
+        ret = handshake( _wtof( argv[3] ) );
     else if (!wcscmp( argv[1], L"download" ) && argc == 3)
         ret = download();
     else if (!wcscmp( argv[1], L"upload" ) && argc == 4 && _wcstoui64( argv[3], NULL, 10 ) > 0)
