@@ -492,7 +492,7 @@ void tls_free( struct netconn *conn, BOOL notify )
 void tls_get_security( struct netconn *conn, struct security_info *info )
 {
     clear_security( info );
-    if (!conn->tls) return;
+    if (!conn->tls || !conn->tls->cert) return;
     info->cert = CertDuplicateCertificateContext( conn->tls->cert );
     info->chain = CertDuplicateCertificateChain( conn->tls->chain );
     info->protocol = conn->tls->info.protocol;
@@ -503,6 +503,8 @@ void tls_get_security( struct netconn *conn, struct security_info *info )
     info->exchange_alg = conn->tls->info.exchange_alg;
     info->exchange_bits = conn->tls->info.exchange_bits;
     info->cipher_suite = conn->tls->info.cipher_suite;
+    MultiByteToWideChar( CP_UTF8, 0, conn->tls->info.suite_name, -1, info->suite_name, ARRAY_SIZE(info->suite_name) );
+    info->suite_name[ARRAY_SIZE(info->suite_name) - 1] = 0;
 }
 
 void clear_security( struct security_info *info )
@@ -556,6 +558,23 @@ static DWORD certificate_info( const struct security_info *info, void *buffer, D
     return ERROR_SUCCESS;
 }
 
+/* Schannel's short names for the algorithms of SecPkgContext_CipherInfo */
+static const WCHAR *algorithm_name( DWORD alg )
+{
+    switch (alg)
+    {
+    case CALG_AES_128:
+    case CALG_AES_256:     return L"AES";
+    case CALG_SHA1:        return L"SHA1";
+    case CALG_SHA_256:     return L"SHA256";
+    case CALG_SHA_384:     return L"SHA384";
+    case CALG_RSA_KEYX:    return L"RSA";
+    case CALG_DH_EPHEM:    return L"DH";
+    case CALG_ECDH_EPHEM:  return L"ECDHE";
+    default:               return L"";
+    }
+}
+
 static DWORD security_info( const struct security_info *info, void *buffer, DWORD *len )
 {
     struct winhttp_security_info *si = buffer;
@@ -576,6 +595,10 @@ static DWORD security_info( const struct security_info *info, void *buffer, DWOR
     si->CipherInfo.dwVersion = SECPKGCONTEXT_CIPHERINFO_V1;
     si->CipherInfo.dwProtocol = info->protocol;
     si->CipherInfo.dwCipherSuite = si->CipherInfo.dwBaseCipherSuite = info->cipher_suite;
+    wcscpy( si->CipherInfo.szCipherSuite, info->suite_name );
+    wcscpy( si->CipherInfo.szCipher, algorithm_name( info->cipher_alg ) );
+    wcscpy( si->CipherInfo.szHash, algorithm_name( info->hash_alg ) );
+    wcscpy( si->CipherInfo.szExchange, algorithm_name( info->exchange_alg ) );
     si->CipherInfo.dwCipherLen = info->cipher_bits;
     si->CipherInfo.dwHashLen = info->hash_bits;
     si->CipherInfo.dwMinExchangeLen = si->CipherInfo.dwMaxExchangeLen = info->exchange_bits;

@@ -86,6 +86,7 @@ struct tls_session_info
     unsigned int exchange_alg, exchange_bits;
     unsigned int cipher_suite;      /* the IANA number */
     char alpn[32];                  /* the application protocol agreed on, "" for none */
+    char suite_name[64];            /* the IANA name, "TLS_AES_256_GCM_SHA384" */
 };
 
 struct tls_backend;

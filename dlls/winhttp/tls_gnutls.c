@@ -368,9 +368,13 @@ void tls_backend_info( struct tls_backend *tls, struct tls_session_info *info )
     gnutls_kx_algorithm_t kx = gnutls_kx_get( tls->session );
     gnutls_digest_algorithm_t prf = gnutls_prf_hash_get( tls->session );
     gnutls_datum_t alpn;
+    const char *name;
 
     info->protocol = info->cipher_alg = info->hash_alg = info->hash_bits = 0;
     info->alpn[0] = 0;
+    info->suite_name[0] = 0;
+    if ((name = gnutls_ciphersuite_get( tls->session )) && string_length( name ) < sizeof(info->suite_name))
+        copy( (unsigned char *)info->suite_name, (const unsigned char *)name, string_length( name ) + 1 );
     if (!gnutls_alpn_get_selected_protocol( tls->session, &alpn ) && alpn.size < sizeof(info->alpn))
     {
         copy( (unsigned char *)info->alpn, alpn.data, alpn.size );

@@ -556,7 +556,13 @@ void tls_backend_info( struct tls_backend *tls, struct tls_session_info *info )
         info->exchange_alg = conn.aiExch;
         info->exchange_bits = conn.dwExchStrength;
     }
-    if (!QueryContextAttributesW( &tls->ctx, SECPKG_ATTR_CIPHER_INFO, &cipher )) info->cipher_suite = cipher.dwCipherSuite;
+    if (!QueryContextAttributesW( &tls->ctx, SECPKG_ATTR_CIPHER_INFO, &cipher ))
+    {
+        info->cipher_suite = cipher.dwCipherSuite;
+        WideCharToMultiByte( CP_ACP, 0, cipher.szCipherSuite, -1, info->suite_name, sizeof(info->suite_name), NULL,
+                             NULL );
+        info->suite_name[sizeof(info->suite_name) - 1] = 0;
+    }
     if (!QueryContextAttributesW( &tls->ctx, SECPKG_ATTR_APPLICATION_PROTOCOL, &alpn ) &&
         alpn.ProtoNegoStatus == SecApplicationProtocolNegotiationStatus_Success && alpn.ProtocolIdSize < sizeof(info->alpn))
     {

@@ -228,6 +228,7 @@ struct security_info
     const struct _CERT_CHAIN_CONTEXT *chain;
     DWORD protocol;                     /* SP_PROT_*_CLIENT */
     DWORD cipher_alg, cipher_bits, hash_alg, hash_bits, exchange_alg, exchange_bits, cipher_suite;
+    WCHAR suite_name[64];               /* "TLS_AES_256_GCM_SHA384" */
 };
 
 enum request_state
