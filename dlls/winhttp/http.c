@@ -317,6 +317,8 @@ static DWORD send_request( struct request *request, const void *optional, DWORD 
     DWORD error, optional_total;
     int attempt;
 
+    /* a WebSocket needs room for a frame header in its send buffer, as on Windows */
+    if (request->upgrade_to_websocket && request->websocket_send_buffer_size < 16) return ERROR_NOT_ENOUGH_MEMORY;
     AcquireSRWLockShared( &request->hdr.lock );
     te = find_header( &request->headers, L"Transfer-Encoding", 0 ) ?
          find_header( &request->headers, L"Transfer-Encoding", 0 )->value : NULL;

@@ -200,6 +200,7 @@ DWORD set_proxy_option( DWORD *access, WCHAR **server, WCHAR **bypass, const voi
 #define S (1 << WINHTTP_HANDLE_TYPE_SESSION)
 #define C (1 << WINHTTP_HANDLE_TYPE_CONNECT)
 #define R (1 << WINHTTP_HANDLE_TYPE_REQUEST)
+#define W (1 << WINHTTP_HANDLE_TYPE_WEBSOCKET)
 
 static const struct option_rule
 {
@@ -208,15 +209,15 @@ static const struct option_rule
     BYTE set;           /* handle types it can be set on; none: read-only */
 } option_rules[] =
 {
-    { WINHTTP_OPTION_CALLBACK,                      S|C|R, 0 },
+    { WINHTTP_OPTION_CALLBACK,                      S|C|R|W, 0 },
     { WINHTTP_OPTION_RESOLVE_TIMEOUT,               S|C|R, S|R },
     { WINHTTP_OPTION_CONNECT_TIMEOUT,               S|C|R, S|R },
     { WINHTTP_OPTION_CONNECT_RETRIES,               S|R,   S|R },
     { WINHTTP_OPTION_SEND_TIMEOUT,                  S|C|R, S|R },
     { WINHTTP_OPTION_RECEIVE_TIMEOUT,               S|C|R, S|R },
     { WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT,      S|C|R, S|R },
-    { WINHTTP_OPTION_HANDLE_TYPE,                   S|C|R, 0 },
-    { WINHTTP_OPTION_PARENT_HANDLE,                 S|C|R, 0 },
+    { WINHTTP_OPTION_HANDLE_TYPE,                   S|C|R|W, 0 },
+    { WINHTTP_OPTION_PARENT_HANDLE,                 S|C|R|W, 0 },
     { WINHTTP_OPTION_EXTENDED_ERROR,                N|S|C|R, 0 },
     { WINHTTP_OPTION_SECURITY_FLAGS,                R,     R },
     { WINHTTP_OPTION_URL,                           R,     0 },
@@ -227,7 +228,7 @@ static const struct option_rule
     { WINHTTP_OPTION_SECURITY_INFO,                 R,     0 },
     { WINHTTP_OPTION_PROXY,                         N|S|R, S|R },
     { WINHTTP_OPTION_USER_AGENT,                    S,     S },
-    { WINHTTP_OPTION_CONTEXT_VALUE,                 S|C|R, S|C|R },
+    { WINHTTP_OPTION_CONTEXT_VALUE,                 S|C|R|W, S|C|R|W },
     { WINHTTP_OPTION_CLIENT_CERT_CONTEXT,           0,     R },
     { WINHTTP_OPTION_HTTP_VERSION,                  N,     N },
     { WINHTTP_OPTION_DISABLE_FEATURE,               0,     R },
@@ -254,8 +255,8 @@ static const struct option_rule
     { WINHTTP_OPTION_RECEIVE_PROXY_CONNECT_RESPONSE, 0,    R },
     { WINHTTP_OPTION_ASSURED_NON_BLOCKING_CALLBACKS, 0,    S },
     { WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET,         0,     R },
-    { WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT,      0,     S|R },
-    { WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL, 0,     S },
+    { WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT,      0,     S|R|W },
+    { WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL, 0,     S|W },
     { WINHTTP_OPTION_DECOMPRESSION,                 0,     S|R },
     { WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE, S|R,  S|R },
     { WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE,   S|R,   S|R },
@@ -288,6 +289,7 @@ static const struct option_rule
 #undef S
 #undef C
 #undef R
+#undef W
 
 static const struct option_rule *find_rule( DWORD option )
 {

@@ -27,7 +27,7 @@ fuzz="$top/tests/fuzz"
 src="$top/dlls/winhttp"
 seconds=10
 [ "${WINHTTP_LONG_TESTS:-0}" = 1 ] && seconds=300
-all_targets="fuzz_response_head fuzz_chunked fuzz_url fuzz_time fuzz_cookie"
+all_targets="fuzz_response_head fuzz_chunked fuzz_url fuzz_time fuzz_cookie fuzz_frame"
 targets="${*:-$all_targets}"
 cc="${FUZZ_CC:-clang}"
 wine_inc="${WINE_INCDIR:-/usr/include/wine}"
@@ -57,7 +57,7 @@ if [ ! -f "$wine_inc/wine/debug.h" ] || [ ! -f "$wine_inc/wine/windows/winhttp.h
     fail "Wine's headers are not in $wine_inc (apt-get install libwine-dev)"
 fi
 
-# parse.c is plain C; url.c, time.c and cookies.c are built as Wine builds them
+# parse.c and frame.c are plain C; url.c, time.c and cookies.c are built as Wine builds them
 # (Wine's headers, 16-bit WCHAR, __WINESRC__) against the stand-ins in tests/fuzz/shim.
 # -include wchar.h: glibc's <wchar.h> must precede winbase.h, which turns
 # wcsncpy into an error under __WINESRC__. -Wno-format: Wine's TRACE formats
@@ -73,6 +73,7 @@ win_cflags=(-fshort-wchar -include wchar.h -D__WINESRC__ -D_WIN32 -DWIN32 -D_WIN
 sources_of() {
     case "$1" in
     fuzz_response_head|fuzz_chunked) echo "$fuzz/$1.c $src/parse.c" ;;
+    fuzz_frame) echo "$fuzz/$1.c $src/frame.c" ;;
     fuzz_url)  echo "$fuzz/$1.c $src/url.c $fuzz/shim/wine_native.c" ;;
     fuzz_time) echo "$fuzz/$1.c $src/time.c $fuzz/shim/wine_native.c" ;;
     fuzz_cookie) echo "$fuzz/$1.c $src/time.c $fuzz/shim/wine_native.c" ;;   # it #includes cookies.c
