@@ -85,11 +85,32 @@ size_t ws_encode_header( uint8_t *out, int fin, unsigned int opcode, uint64_t le
     return size + 4;
 }
 
+/* Eight bytes as one little-endian word, and back: compilers make these single moves
+ * (memcpy would not do here: in the Winelib build it is msvcrt's, never inlined). */
+static inline uint64_t load64( const uint8_t *p )
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+}
+
+static inline void store64( uint8_t *p, uint64_t v )
+{
+    p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24;
+    p[4] = v >> 32; p[5] = v >> 40; p[6] = v >> 48; p[7] = v >> 56;
+}
+
 void ws_mask( uint8_t *data, size_t len, const uint8_t mask[4], uint64_t offset )
 {
-    size_t i;
+    uint8_t key[8];
+    uint64_t key64;
+    size_t i = 0, j;
 
-    for (i = 0; i < len; i++) data[i] ^= mask[(offset + i) & 3];
+    /* byte by byte up to an 8-byte boundary of the payload, then 8 bytes at a time */
+    for (; i < len && ((offset + i) & 7); i++) data[i] ^= mask[(offset + i) & 3];
+    for (j = 0; j < 8; j++) key[j] = mask[j & 3];
+    key64 = load64( key );
+    for (; i + 8 <= len; i += 8) store64( data + i, load64( data + i ) ^ key64 );
+    for (; i < len; i++) data[i] ^= mask[(offset + i) & 3];
 }
 
 int utf8_check( struct utf8_validator *v, const uint8_t *p, size_t len )

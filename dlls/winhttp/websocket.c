@@ -82,6 +82,9 @@ struct websocket
     BOOL close_sent;
     BYTE *send_buf;
     size_t send_size;
+    BYTE *big_buf;                      /* for long frames: fewer, larger sends */
+    BYTE keys[256];                     /* masking keys, drawn 4 bytes a frame */
+    unsigned int keys_used;
 
     /* the receive side's, used by one operation at a time */
     struct ws_decoder decoder;
@@ -154,27 +157,48 @@ static DWORD operation_error( struct websocket *ws, DWORD error )
     return cancelled ? ERROR_WINHTTP_OPERATION_CANCELLED : error;
 }
 
+/* A fresh masking key from the cryptographic generator, drawn in batches. */
+static void next_mask( struct websocket *ws, BYTE mask[4] )
+{
+    if (!ws->keys_used || ws->keys_used >= sizeof(ws->keys))
+    {
+        RtlGenRandom( ws->keys, sizeof(ws->keys) );
+        ws->keys_used = 0;
+    }
+    memcpy( mask, ws->keys + ws->keys_used, 4 );
+    ws->keys_used += 4;
+}
+
+/* a frame this long goes out a megabyte at a time rather than a send buffer at a time:
+ * under Wine each send is a trip to wineserver */
+#define BIG_SEND_SIZE (1024 * 1024)
+
 /* Writes one masked frame, a send buffer at a time; the caller holds send_lock. */
 static DWORD write_frame( struct websocket *ws, unsigned int opcode, BOOL fin, const void *data, size_t len )
 {
     const BYTE *payload = data;
-    size_t used, take, offset = 0;
-    BYTE mask[4];
+    size_t used, take, offset = 0, size = ws->send_size;
+    BYTE mask[4], *buf = ws->send_buf;
     DWORD error;
 
     /* nothing may follow our close frame (RFC 6455 5.5.1) */
     if (ws->close_sent) return ERROR_INVALID_OPERATION;
     if (opcode == WS_CLOSE) ws->close_sent = TRUE;
-    RtlGenRandom( mask, sizeof(mask) );
-    used = ws_encode_header( ws->send_buf, fin, opcode, len, mask );
+    if (len > size && (ws->big_buf || (ws->big_buf = malloc( BIG_SEND_SIZE ))))
+    {
+        buf = ws->big_buf;
+        size = BIG_SEND_SIZE;
+    }
+    next_mask( ws, mask );
+    used = ws_encode_header( buf, fin, opcode, len, mask );
     for (;;)
     {
-        take = min( len - offset, ws->send_size - used );
-        if (take) memcpy( ws->send_buf + used, payload + offset, take );
-        ws_mask( ws->send_buf + used, take, mask, offset );
+        take = min( len - offset, size - used );
+        if (take) memcpy( buf + used, payload + offset, take );
+        ws_mask( buf + used, take, mask, offset );
         offset += take;
         used += take;
-        if ((error = netconn_send( ws->netconn, ws->send_buf, used, ws->send_timeout ))) return error;
+        if ((error = netconn_send( ws->netconn, buf, used, ws->send_timeout ))) return error;
         if (offset == len) return ERROR_SUCCESS;
         used = 0;
     }
@@ -301,6 +325,36 @@ static DWORD deliver_payload( struct websocket *ws, struct receive_op *op, size_
     return ERROR_SUCCESS;
 }
 
+/* payload this long, with nothing buffered, is read straight into the caller's buffer */
+#define DIRECT_READ_SIZE 16384
+
+/* The middle of a long frame, read into op's buffer without a copy. The receive is
+ * claimed first: once bytes may land in the buffer, Close cannot cancel it. */
+static DWORD read_payload( struct websocket *ws, struct receive_op *op, ULONGLONG deadline, DWORD *read,
+                           WINHTTP_WEB_SOCKET_BUFFER_TYPE *type )
+{
+    struct ws_decoder *d = &ws->decoder;
+    unsigned int message = d->message;
+    size_t received;
+    int timeout = 0, event;
+    DWORD error;
+
+    if (deadline)
+    {
+        ULONGLONG now = GetTickCount64();
+        if (now >= deadline) return ERROR_WINHTTP_TIMEOUT;
+        timeout = (int)min( deadline - now, 0x7fffffff );
+    }
+    if (!claim_receive( ws, op )) return ERROR_WINHTTP_OPERATION_CANCELLED;
+    error = netconn_recv( ws->netconn, op->buffer, min( d->remaining, op->len ), timeout, &received );
+    if (!error && !received) error = ERROR_WINHTTP_CONNECTION_ERROR;  /* closed without a close frame */
+    if (error) return error;
+    if ((event = ws_data( d, op->buffer, received )) == WS_ERROR) return fail_connection( ws, d->close_status );
+    *read = received;
+    *type = buffer_type( message, event == WS_MESSAGE_END );
+    return ERROR_SUCCESS;
+}
+
 /* Reads the server's frames until one gives op data, or a close frame comes;
  * pings are answered and pongs absorbed on the way. Without op (Close's wait),
  * data is thrown away until the close frame. */
@@ -346,6 +400,8 @@ static DWORD read_frames( struct websocket *ws, struct receive_op *op, ULONGLONG
             count = min( d->remaining, ws->recv_end - ws->recv_pos );
             if (!count && d->remaining)
             {
+                if (op && d->remaining >= DIRECT_READ_SIZE && op->len >= DIRECT_READ_SIZE)
+                    return read_payload( ws, op, deadline, read, type );
                 if ((error = read_more( ws, deadline ))) return error;
                 break;
             }
@@ -600,6 +656,7 @@ static void websocket_destroy( struct object_header *hdr )
     stop_timer( ws->close_timer );
     netconn_close( ws->netconn );
     free( ws->send_buf );
+    free( ws->big_buf );
     free( ws->recv_buf );
     free( ws );
 }
