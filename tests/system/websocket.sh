@@ -175,14 +175,15 @@ run_client() {
         done
     fi
     for c in $expected; do
-        echo "$out" | grep -qE "^(ok   |FAIL |skip )$prefix/$c( |:|$)" && continue
+        # a here-string, not a pipe: grep -q leaving early would fail the pipe under pipefail
+        grep -qE "^(ok   |FAIL |skip )$prefix/$c( |:|$)" <<<"$out" && continue
         failed=$((failed + 1)); failures="$failures $mode/$prefix/$c"
         why="not reported: wsclient exited with status $rc"
         [ $rc -eq 124 ] || [ $rc -eq 137 ] && why="not reported: wsclient timed out after $limit s"
         crash=$(echo "$out" | grep -m1 -E 'Unhandled|exception' | cut -c1-160)
         echo "FAIL $mode $prefix/$c: $why${crash:+ ($crash)}; log $log"
     done
-    if [ $rc -ne 0 ] && ! echo "$out" | grep -q '^FAIL '; then
+    if [ $rc -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
         # every case reported fine, yet the process failed: count it once
         failed=$((failed + 1)); failures="$failures $mode/$prefix/exit"
         echo "FAIL $mode $prefix/exit: wsclient exited with status $rc: $(echo "$out" | tail -3 | oneline | cut -c1-300)"
