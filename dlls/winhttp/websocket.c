@@ -306,51 +306,50 @@ static WINHTTP_WEB_SOCKET_BUFFER_TYPE buffer_type( unsigned int message, BOOL en
     return end ? WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE : WINHTTP_WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE;
 }
 
-/* Gives op count bytes of the current frame's payload, which are in the buffer. */
-static DWORD deliver_payload( struct websocket *ws, struct receive_op *op, size_t count, DWORD *read,
-                              WINHTTP_WEB_SOCKET_BUFFER_TYPE *type )
-{
-    struct ws_decoder *d = &ws->decoder;
-    unsigned int message = d->message;
-    int event;
-
-    count = min( count, op->len );
-    if (!claim_receive( ws, op )) return ERROR_WINHTTP_OPERATION_CANCELLED;
-    if ((event = ws_data( d, ws->recv_buf + ws->recv_pos, count )) == WS_ERROR)
-        return fail_connection( ws, d->close_status );
-    memcpy( op->buffer, ws->recv_buf + ws->recv_pos, count );
-    ws->recv_pos += count;
-    *read = count;
-    *type = buffer_type( message, event == WS_MESSAGE_END );
-    return ERROR_SUCCESS;
-}
-
 /* payload this long, with nothing buffered, is read straight into the caller's buffer */
 #define DIRECT_READ_SIZE 16384
 
-/* The middle of a long frame, read into op's buffer without a copy. The receive is
- * claimed first: once bytes may land in the buffer, Close cannot cancel it. */
-static DWORD read_payload( struct websocket *ws, struct receive_op *op, ULONGLONG deadline, DWORD *read,
-                           WINHTTP_WEB_SOCKET_BUFFER_TYPE *type )
+/* Gives op the current frame's payload: the count bytes of it that are buffered,
+ * then, for a long frame, more straight from the connection into op's buffer until
+ * it is full or the frame ends (one call for a message that fits, as on Windows).
+ * The receive is claimed first: once bytes may land in it, Close cannot cancel it. */
+static DWORD deliver_payload( struct websocket *ws, struct receive_op *op, size_t count, ULONGLONG deadline,
+                              DWORD *read, WINHTTP_WEB_SOCKET_BUFFER_TYPE *type )
 {
     struct ws_decoder *d = &ws->decoder;
     unsigned int message = d->message;
-    size_t received;
-    int timeout = 0, event;
+    BYTE *buffer = op->buffer;
+    int event, timeout;
+    size_t done, received;
     DWORD error;
 
-    if (deadline)
-    {
-        ULONGLONG now = GetTickCount64();
-        if (now >= deadline) return ERROR_WINHTTP_TIMEOUT;
-        timeout = (int)min( deadline - now, 0x7fffffff );
-    }
+    count = min( count, op->len );
     if (!claim_receive( ws, op )) return ERROR_WINHTTP_OPERATION_CANCELLED;
-    error = netconn_recv( ws->netconn, op->buffer, min( d->remaining, op->len ), timeout, &received );
-    if (!error && !received) error = ERROR_WINHTTP_CONNECTION_ERROR;  /* closed without a close frame */
-    if (error) return error;
-    if ((event = ws_data( d, op->buffer, received )) == WS_ERROR) return fail_connection( ws, d->close_status );
-    *read = received;
+    /* also for no bytes: an empty frame ends its message */
+    if ((event = ws_data( d, ws->recv_buf + ws->recv_pos, count )) == WS_ERROR)
+        return fail_connection( ws, d->close_status );
+    memcpy( buffer, ws->recv_buf + ws->recv_pos, count );
+    ws->recv_pos += count;
+    for (done = count; d->remaining && ws->recv_pos == ws->recv_end &&
+                       op->len - done >= min( d->remaining, DIRECT_READ_SIZE ); done += received)
+    {
+        timeout = 0;
+        if (deadline)
+        {
+            ULONGLONG now = GetTickCount64();
+            if (now >= deadline) break;
+            timeout = (int)min( deadline - now, 0x7fffffff );
+        }
+        error = netconn_recv( ws->netconn, buffer + done, min( d->remaining, op->len - done ), timeout, &received );
+        if (!error && !received) error = ERROR_WINHTTP_CONNECTION_ERROR;  /* closed without a close frame */
+        if (error)
+        {
+            if (done) break;  /* what came is delivered; the next receive meets the error */
+            return error;
+        }
+        if ((event = ws_data( d, buffer + done, received )) == WS_ERROR) return fail_connection( ws, d->close_status );
+    }
+    *read = done;
     *type = buffer_type( message, event == WS_MESSAGE_END );
     return ERROR_SUCCESS;
 }
@@ -400,12 +399,13 @@ static DWORD read_frames( struct websocket *ws, struct receive_op *op, ULONGLONG
             count = min( d->remaining, ws->recv_end - ws->recv_pos );
             if (!count && d->remaining)
             {
+                /* only in the middle of a long frame: a receive claimed while it waits cannot be cancelled */
                 if (op && d->remaining >= DIRECT_READ_SIZE && op->len >= DIRECT_READ_SIZE)
-                    return read_payload( ws, op, deadline, read, type );
+                    return deliver_payload( ws, op, 0, deadline, read, type );
                 if ((error = read_more( ws, deadline ))) return error;
                 break;
             }
-            if (op) return deliver_payload( ws, op, count, read, type );
+            if (op) return deliver_payload( ws, op, count, deadline, read, type );
             if (ws_data( d, ws->recv_buf + ws->recv_pos, count ) == WS_ERROR)
                 return fail_connection( ws, d->close_status );
             ws->recv_pos += count;

@@ -12,8 +12,8 @@
 # what the server heard; cancellation of a pending receive (asynchronous); two
 # threads sending and receiving at full speed for 2 s with every byte checked.
 # The 16 MiB messages run in native mode only; WINHTTP_LONG_TESTS=1 runs them in
-# every mode and the full-duplex case for 10 s. WINHTTP_WSS_TESTS=1 adds the same
-# cases over TLS (wss://; certificates from tests/tls/make-certs.sh, the CA
+# every mode and the full-duplex case for 10 s. The same cases run over TLS too
+# (wss://, WINHTTP_WSS_TESTS=0 leaves them out; certificates from tests/tls/make-certs.sh, the CA
 # trusted by tests/tls/trustca.exe in a prefix of this test's own,
 # WINHTTP_WSS_PREFIX, default build/wss-prefix; without trustca.exe certificate
 # errors are ignored).
@@ -40,7 +40,7 @@ set -uo pipefail
 export LC_ALL=C
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build="${WINHTTP_BUILD:-$top/build}"
-wss="${WINHTTP_WSS_TESTS:-0}"
+wss="${WINHTTP_WSS_TESTS:-1}"
 if [ "$wss" = 1 ]; then
     # the test CA is trusted in a prefix of this test's own, never the other tests' one
     export WINEPREFIX="${WINHTTP_WSS_PREFIX:-$build/wss-prefix}"
