@@ -251,12 +251,11 @@ static DWORD fail_connection( struct websocket *ws, USHORT status )
     return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
 }
 
-/* The server's next bytes, before the deadline if there is one. Called once
- * everything received before has been used: the decoder keeps what it needs. */
-static DWORD read_more( struct websocket *ws, ULONGLONG deadline )
+/* Receives at most len bytes before the deadline (0 for none); the connection's end
+ * without a close frame is an error here. */
+static DWORD receive_bytes( struct websocket *ws, void *buffer, size_t len, ULONGLONG deadline, size_t *received )
 {
     int timeout = 0;
-    size_t received;
     DWORD error;
 
     if (deadline)
@@ -265,9 +264,19 @@ static DWORD read_more( struct websocket *ws, ULONGLONG deadline )
         if (now >= deadline) return ERROR_WINHTTP_TIMEOUT;
         timeout = (int)min( deadline - now, 0x7fffffff );
     }
-    error = netconn_recv( ws->netconn, ws->recv_buf, ws->recv_size, timeout, &received );
-    if (!error && !received) error = ERROR_WINHTTP_CONNECTION_ERROR;  /* closed without a close frame */
-    if (error) return error;
+    error = netconn_recv( ws->netconn, buffer, len, timeout, received );
+    if (!error && !*received) error = ERROR_WINHTTP_CONNECTION_ERROR;
+    return error;
+}
+
+/* The server's next bytes, before the deadline if there is one. Called once
+ * everything received before has been used: the decoder keeps what it needs. */
+static DWORD read_more( struct websocket *ws, ULONGLONG deadline )
+{
+    size_t received;
+    DWORD error;
+
+    if ((error = receive_bytes( ws, ws->recv_buf, ws->recv_size, deadline, &received ))) return error;
     ws->recv_pos = 0;
     ws->recv_end = received;
     return ERROR_SUCCESS;
@@ -319,8 +328,8 @@ static DWORD deliver_payload( struct websocket *ws, struct receive_op *op, size_
     struct ws_decoder *d = &ws->decoder;
     unsigned int message = d->message;
     BYTE *buffer = op->buffer;
-    int event, timeout;
     size_t done, received;
+    int event;
     DWORD error;
 
     count = min( count, op->len );
@@ -333,16 +342,7 @@ static DWORD deliver_payload( struct websocket *ws, struct receive_op *op, size_
     for (done = count; d->remaining && ws->recv_pos == ws->recv_end &&
                        op->len - done >= min( d->remaining, DIRECT_READ_SIZE ); done += received)
     {
-        timeout = 0;
-        if (deadline)
-        {
-            ULONGLONG now = GetTickCount64();
-            if (now >= deadline) break;
-            timeout = (int)min( deadline - now, 0x7fffffff );
-        }
-        error = netconn_recv( ws->netconn, buffer + done, min( d->remaining, op->len - done ), timeout, &received );
-        if (!error && !received) error = ERROR_WINHTTP_CONNECTION_ERROR;  /* closed without a close frame */
-        if (error)
+        if ((error = receive_bytes( ws, buffer + done, min( d->remaining, op->len - done ), deadline, &received )))
         {
             if (done) break;  /* what came is delivered; the next receive meets the error */
             return error;
