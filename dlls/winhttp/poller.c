@@ -163,7 +163,8 @@ static DWORD CALLBACK poller_thread( void *arg )
             wait->next = ready;
             ready = wait;
         }
-        if (wait_count) idle_since = now;
+        /* idle means nothing waited all along, not just now */
+        if (wait_count || count > 1) idle_since = now;
         ReleaseSRWLockExclusive( &lock );
 
         while ((wait = ready))
@@ -171,7 +172,6 @@ static DWORD CALLBACK poller_thread( void *arg )
             ready = wait->next;
             if (!TrySubmitThreadpoolCallback( run_done, wait, task_environment() )) run_done( NULL, wait );
         }
-        if (count > 1) idle_since = GetTickCount64();
     }
     free( fds );
     free( entries );
