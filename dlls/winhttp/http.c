@@ -243,22 +243,16 @@ static DWORD secure_connection( struct request *request, BOOL reused )
     settings.no_client_cert = request->client_cert_none;
     if (reused) error = tls_check_certificate( request->netconn, &settings, &flags );
     else error = netconn_secure( request->netconn, &settings, request->timeouts.send, request->timeouts.receive, &flags );
-    if (!error)
+    /* what was agreed, or the refused certificate, which the SECURE_FAILURE callback may look at */
+    if (!error || flags)
     {
         AcquireSRWLockExclusive( &request->hdr.lock );
         tls_get_security( request->netconn, &request->security );
         ReleaseSRWLockExclusive( &request->hdr.lock );
-        return ERROR_SUCCESS;
     }
+    if (!error) return ERROR_SUCCESS;
     if (request->cancelled) error = ERROR_WINHTTP_OPERATION_CANCELLED;
-    else if (flags)
-    {
-        /* the refused certificate can be looked at from the callback */
-        AcquireSRWLockExclusive( &request->hdr.lock );
-        tls_get_security( request->netconn, &request->security );
-        ReleaseSRWLockExclusive( &request->hdr.lock );
-        send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &flags, sizeof(flags) );
-    }
+    else if (flags) send_callback( &request->hdr, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &flags, sizeof(flags) );
     /* a sound connection whose certificate this request refuses can serve another */
     if (reused && error == ERROR_WINHTTP_SECURE_FAILURE) release_connection( request, TRUE );
     else drop_connection( request );
