@@ -157,8 +157,8 @@ static BOOL send_token( struct tls_backend *tls, SecBuffer *token )
     return ret;
 }
 
-/* Reads more ciphertext after what is buffered; 0 at the end of the stream, -1 on failure. */
-static int receive_more( struct tls_backend *tls )
+/* Reads more ciphertext after what is buffered: TLS_TRUNCATED at the end of the stream. */
+static enum tls_status receive_more( struct tls_backend *tls )
 {
     int ret;
 
@@ -167,11 +167,16 @@ static int receive_more( struct tls_backend *tls )
         memmove( tls->in, tls->in + tls->start, tls->len );
         tls->start = 0;
     }
-    if (tls->start + tls->len == tls->in_size) return -1;  /* a record larger than any allowed */
+    if (tls->start + tls->len == tls->in_size) return TLS_BAD_RECORD;  /* larger than any allowed */
     ret = tls->transport.recv( tls->transport.context, tls->in + tls->start + tls->len,
                                tls->in_size - tls->start - tls->len );
-    if (ret < 0) tls->io_failed = TRUE;
-    else tls->len += ret;
+    if (ret < 0)
+    {
+        tls->io_failed = TRUE;
+        return TLS_IO_ERROR;
+    }
+    if (!ret) return TLS_TRUNCATED;
+    tls->len += ret;
     /* plaintext points into the buffer: it may only grow when none is waiting */
     if (tls->start + tls->len == tls->in_size && tls->in_size < IN_BUFFER_MAX && !tls->plain_len)
     {
@@ -182,7 +187,7 @@ static int receive_more( struct tls_backend *tls )
             tls->in_size = IN_BUFFER_MAX;
         }
     }
-    return ret;
+    return TLS_OK;
 }
 
 /* What InitializeSecurityContext left unread stays buffered for the next call. */
@@ -288,12 +293,12 @@ static enum tls_status handshake( struct tls_backend *tls, const struct tls_clie
         }
         if ((status != SEC_I_INCOMPLETE_CREDENTIALS && (!tls->len || status == SEC_E_INCOMPLETE_MESSAGE)))
         {
-            int ret = receive_more( tls );
-            if (ret <= 0 || bad_record_header( tls ))
+            enum tls_status received = receive_more( tls );
+            if (received == TLS_OK && bad_record_header( tls )) received = TLS_HANDSHAKE_FAILED;
+            if (received != TLS_OK)
             {
                 free( target );
-                if (ret > 0) return TLS_HANDSHAKE_FAILED;
-                return ret < 0 ? TLS_IO_ERROR : TLS_TRUNCATED;
+                return received;
             }
         }
         in_bufs[0].BufferType = SECBUFFER_TOKEN;
@@ -421,8 +426,8 @@ enum tls_status tls_backend_recv( struct tls_backend *tls, void *buffer, size_t 
     SecBuffer bufs[4];
     SecBufferDesc desc = { SECBUFFER_VERSION, 4, bufs };
     SECURITY_STATUS status;
+    enum tls_status more;
     unsigned int i, rounds;
-    int ret;
 
     *received = 0;
     if (tls->closed && !tls->plain_len) return TLS_CLOSED;
@@ -430,8 +435,7 @@ enum tls_status tls_backend_recv( struct tls_backend *tls, void *buffer, size_t 
     {
         if (!have_record( tls ))
         {
-            if ((ret = receive_more( tls )) < 0) return TLS_IO_ERROR;
-            if (!ret) return TLS_TRUNCATED;
+            if ((more = receive_more( tls )) != TLS_OK) return more;
             continue;
         }
         for (i = 0; i < 4; i++)
@@ -448,8 +452,7 @@ enum tls_status tls_backend_recv( struct tls_backend *tls, void *buffer, size_t 
         ReleaseSRWLockExclusive( &tls->context_lock );
         if (status == SEC_E_INCOMPLETE_MESSAGE)
         {
-            if ((ret = receive_more( tls )) < 0) return TLS_IO_ERROR;
-            if (!ret) return TLS_TRUNCATED;
+            if ((more = receive_more( tls )) != TLS_OK) return more;
             continue;
         }
         if (status == SEC_I_CONTEXT_EXPIRED)
