@@ -298,23 +298,14 @@ static WCHAR *lower_copy( const WCHAR *str, size_t len )
     return copy;
 }
 
-/* an IP address literal is matched only as a whole (RFC 6265 5.1.3) */
-static BOOL is_ip_address( const WCHAR *host )
-{
-    const WCHAR *p;
-
-    if (wcschr( host, ':' ) || host[0] == '[') return TRUE;
-    for (p = host; *p; p++) if ((*p < '0' || *p > '9') && *p != '.') return FALSE;
-    return p > host;
-}
-
 /* RFC 6265 5.1.3; both in lower case */
 static BOOL domain_match( const WCHAR *host, const WCHAR *domain, size_t domain_len )
 {
     size_t host_len = wcslen( host );
 
     if (host_len == domain_len && !memcmp( host, domain, domain_len * sizeof(WCHAR) )) return TRUE;
-    if (host_len <= domain_len || is_ip_address( host )) return FALSE;
+    /* an IP address literal is matched only as a whole (RFC 6265 5.1.3) */
+    if (host_len <= domain_len || is_ip_literal( host )) return FALSE;
     if (host[host_len - domain_len - 1] != '.') return FALSE;
     return !memcmp( host + host_len - domain_len, domain, domain_len * sizeof(WCHAR) );
 }
@@ -491,7 +482,7 @@ void cookie_jar_store( struct cookie_jar *jar, const WCHAR *host, const WCHAR *p
         }
         /* no public suffix list: a single label stands for one, and is only
          * good for the host of that very name */
-        host_only = !wcschr( domain, '.' ) || is_ip_address( canon_host );
+        host_only = !wcschr( domain, '.' ) || is_ip_literal( canon_host );
         if (host_only && wcscmp( domain, canon_host ))
         {
             TRACE( "refusing cookie for public suffix %s\n", debugstr_w(domain) );

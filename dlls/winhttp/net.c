@@ -119,22 +119,30 @@ static SOCKET connect_address( const ADDRINFOW *ai, int timeout, const BOOL *can
     return s;
 }
 
-/* Resolves host; the list is freed with netconn_free_addresses. */
-DWORD netconn_resolve( const WCHAR *host, INTERNET_PORT port, struct addresses **ret )
+/* The host as resolvers and certificates name it: a [v6 literal] without its brackets. */
+WCHAR *unbracketed_host( const WCHAR *host )
 {
-    ADDRINFOW hints = { 0 }, *list;
-    WCHAR service[8], *name, *end;
-    int err;
+    WCHAR *name, *end;
 
-    if (!InitOnceExecuteOnce( &winsock_once, init_winsock, NULL, NULL )) return ERROR_WINHTTP_INTERNAL_ERROR;
-
-    /* [v6 literal] loses its brackets for the resolver */
-    if (!(name = strdupW( host ))) return ERROR_OUTOFMEMORY;
+    if (!(name = strdupW( host ))) return NULL;
     if (name[0] == '[' && (end = wcschr( name, ']' )))
     {
         *end = 0;
         memmove( name, name + 1, (end - name) * sizeof(WCHAR) );
     }
+    return name;
+}
+
+/* Resolves host; the list is freed with netconn_free_addresses. */
+DWORD netconn_resolve( const WCHAR *host, INTERNET_PORT port, struct addresses **ret )
+{
+    ADDRINFOW hints = { 0 }, *list;
+    WCHAR service[8], *name;
+    int err;
+
+    if (!InitOnceExecuteOnce( &winsock_once, init_winsock, NULL, NULL )) return ERROR_WINHTTP_INTERNAL_ERROR;
+
+    if (!(name = unbracketed_host( host ))) return ERROR_OUTOFMEMORY;
     swprintf( service, ARRAY_SIZE(service), L"%u", port );
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_protocol = IPPROTO_TCP;

@@ -78,14 +78,6 @@ static int transport_send( void *context, const void *buffer, int len )
     return len;
 }
 
-/* A numeric IPv4 address, or an IPv6 one in brackets: no SNI for those (RFC 6066 3). */
-static BOOL is_address_literal( const WCHAR *host )
-{
-    if (host[0] == '[') return TRUE;
-    for (; *host; host++) if (!(*host >= '0' && *host <= '9') && *host != '.') return FALSE;
-    return TRUE;
-}
-
 #ifdef WINHTTP_ELF_BUILD
 
 #ifndef CERT_NCRYPT_KEY_SPEC
@@ -274,17 +266,11 @@ static BOOL name_matches( const CERT_CHAIN_CONTEXT *chain, const WCHAR *host )
     SSL_EXTRA_CERT_CHAIN_POLICY_PARA ssl = { { sizeof(ssl) } };
     CERT_CHAIN_POLICY_PARA para = { sizeof(para) };
     CERT_CHAIN_POLICY_STATUS status = { sizeof(status) };
-    WCHAR *name, *end;
+    WCHAR *name;
     BOOL ret;
 
-    /* an IPv6 literal is checked without its brackets */
-    if (!(name = strdupW( host ))) return FALSE;
-    if (name[0] == '[' && (end = wcschr( name, ']' )))
-    {
-        *end = 0;
-        memmove( name, name + 1, (end - name) * sizeof(WCHAR) );
-    }
-    if (is_address_literal( host ))
+    if (!(name = unbracketed_host( host ))) return FALSE;
+    if (is_ip_literal( host ))
     {
         ret = address_matches( chain->rgpChain[0]->rgpElement[0]->pCertContext, name );
         free( name );
@@ -410,7 +396,7 @@ DWORD tls_connect( struct netconn *conn, const struct tls_settings *settings, DW
     *failure_flags = 0;
     if (!(conn->tls = calloc( 1, sizeof(*conn->tls) ))) return ERROR_OUTOFMEMORY;
     /* no SNI for an address literal (RFC 6066 3) */
-    if (!is_address_literal( conn->host ))
+    if (!is_ip_literal( conn->host ))
     {
         len = WideCharToMultiByte( CP_UTF8, 0, conn->host, -1, NULL, 0, NULL, NULL );
         if (!(server_name = malloc( len ))) return ERROR_OUTOFMEMORY;
@@ -495,16 +481,7 @@ void tls_get_security( struct netconn *conn, struct security_info *info )
     if (!conn->tls || !conn->tls->cert) return;
     info->cert = CertDuplicateCertificateContext( conn->tls->cert );
     info->chain = CertDuplicateCertificateChain( conn->tls->chain );
-    info->protocol = conn->tls->info.protocol;
-    info->cipher_alg = conn->tls->info.cipher_alg;
-    info->cipher_bits = conn->tls->info.cipher_bits;
-    info->hash_alg = conn->tls->info.hash_alg;
-    info->hash_bits = conn->tls->info.hash_bits;
-    info->exchange_alg = conn->tls->info.exchange_alg;
-    info->exchange_bits = conn->tls->info.exchange_bits;
-    info->cipher_suite = conn->tls->info.cipher_suite;
-    MultiByteToWideChar( CP_UTF8, 0, conn->tls->info.suite_name, -1, info->suite_name, ARRAY_SIZE(info->suite_name) );
-    info->suite_name[ARRAY_SIZE(info->suite_name) - 1] = 0;
+    info->session = conn->tls->info;
 }
 
 void clear_security( struct security_info *info )
@@ -547,7 +524,7 @@ static DWORD certificate_info( const struct security_info *info, void *buffer, D
     ci->ftStart = cert->NotBefore;
     ci->lpszSubjectInfo = name_string( (CERT_NAME_BLOB *)&cert->Subject );
     ci->lpszIssuerInfo = name_string( (CERT_NAME_BLOB *)&cert->Issuer );
-    ci->dwKeySize = info->cipher_bits;
+    ci->dwKeySize = info->session.cipher_bits;
     *len = sizeof(*ci);
     if (!ci->lpszSubjectInfo || !ci->lpszIssuerInfo)
     {
@@ -585,23 +562,25 @@ static DWORD security_info( const struct security_info *info, void *buffer, DWOR
         return ERROR_INSUFFICIENT_BUFFER;
     }
     memset( si, 0, sizeof(*si) );
-    si->ConnectionInfo.dwProtocol = info->protocol;
-    si->ConnectionInfo.aiCipher = info->cipher_alg;
-    si->ConnectionInfo.dwCipherStrength = info->cipher_bits;
-    si->ConnectionInfo.aiHash = info->hash_alg;
-    si->ConnectionInfo.dwHashStrength = info->hash_bits;
-    si->ConnectionInfo.aiExch = info->exchange_alg;
-    si->ConnectionInfo.dwExchStrength = info->exchange_bits;
+    si->ConnectionInfo.dwProtocol = info->session.protocol;
+    si->ConnectionInfo.aiCipher = info->session.cipher_alg;
+    si->ConnectionInfo.dwCipherStrength = info->session.cipher_bits;
+    si->ConnectionInfo.aiHash = info->session.hash_alg;
+    si->ConnectionInfo.dwHashStrength = info->session.hash_bits;
+    si->ConnectionInfo.aiExch = info->session.exchange_alg;
+    si->ConnectionInfo.dwExchStrength = info->session.exchange_bits;
     si->CipherInfo.dwVersion = SECPKGCONTEXT_CIPHERINFO_V1;
-    si->CipherInfo.dwProtocol = info->protocol;
-    si->CipherInfo.dwCipherSuite = si->CipherInfo.dwBaseCipherSuite = info->cipher_suite;
-    wcscpy( si->CipherInfo.szCipherSuite, info->suite_name );
-    wcscpy( si->CipherInfo.szCipher, algorithm_name( info->cipher_alg ) );
-    wcscpy( si->CipherInfo.szHash, algorithm_name( info->hash_alg ) );
-    wcscpy( si->CipherInfo.szExchange, algorithm_name( info->exchange_alg ) );
-    si->CipherInfo.dwCipherLen = info->cipher_bits;
-    si->CipherInfo.dwHashLen = info->hash_bits;
-    si->CipherInfo.dwMinExchangeLen = si->CipherInfo.dwMaxExchangeLen = info->exchange_bits;
+    si->CipherInfo.dwProtocol = info->session.protocol;
+    si->CipherInfo.dwCipherSuite = si->CipherInfo.dwBaseCipherSuite = info->session.cipher_suite;
+    MultiByteToWideChar( CP_UTF8, 0, info->session.suite_name, -1, si->CipherInfo.szCipherSuite,
+                         ARRAY_SIZE(si->CipherInfo.szCipherSuite) );
+    si->CipherInfo.szCipherSuite[ARRAY_SIZE(si->CipherInfo.szCipherSuite) - 1] = 0;
+    wcscpy( si->CipherInfo.szCipher, algorithm_name( info->session.cipher_alg ) );
+    wcscpy( si->CipherInfo.szHash, algorithm_name( info->session.hash_alg ) );
+    wcscpy( si->CipherInfo.szExchange, algorithm_name( info->session.exchange_alg ) );
+    si->CipherInfo.dwCipherLen = info->session.cipher_bits;
+    si->CipherInfo.dwHashLen = info->session.hash_bits;
+    si->CipherInfo.dwMinExchangeLen = si->CipherInfo.dwMaxExchangeLen = info->session.exchange_bits;
     *len = sizeof(*si);
     return ERROR_SUCCESS;
 }
@@ -619,7 +598,7 @@ DWORD query_security_option( const struct security_info *info, DWORD security_fl
     switch (option)
     {
     case WINHTTP_OPTION_SECURITY_FLAGS:
-        if (info->cert) security_flags |= SECURITY_FLAG_SECURE | strength_flags( info->cipher_bits );
+        if (info->cert) security_flags |= SECURITY_FLAG_SECURE | strength_flags( info->session.cipher_bits );
         return get_dword_option( security_flags, buffer, len );
     case WINHTTP_OPTION_SERVER_CERT_CONTEXT:
     case WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT:
@@ -649,7 +628,7 @@ DWORD query_security_option( const struct security_info *info, DWORD security_fl
         return error;
     }
     case WINHTTP_OPTION_SECURITY_CERTIFICATE_STRUCT: return certificate_info( info, buffer, len );
-    case WINHTTP_OPTION_SECURITY_KEY_BITNESS:       return get_dword_option( info->cipher_bits, buffer, len );
+    case WINHTTP_OPTION_SECURITY_KEY_BITNESS:       return get_dword_option( info->session.cipher_bits, buffer, len );
     default:                                        return security_info( info, buffer, len );
     }
 }

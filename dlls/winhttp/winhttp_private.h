@@ -27,6 +27,7 @@
 #include <wchar.h>
 
 #include "parse.h"
+#include "tls.h"
 
 /* the socket type without pulling winsock2.h into every file */
 typedef UINT_PTR SOCKET_HANDLE;
@@ -226,9 +227,7 @@ struct security_info
 {
     const struct _CERT_CONTEXT *cert;
     const struct _CERT_CHAIN_CONTEXT *chain;
-    DWORD protocol;                     /* SP_PROT_*_CLIENT */
-    DWORD cipher_alg, cipher_bits, hash_alg, hash_bits, exchange_alg, exchange_bits, cipher_suite;
-    WCHAR suite_name[64];               /* "TLS_AES_256_GCM_SHA384" */
+    struct tls_session_info session;    /* what the handshake agreed */
 };
 
 enum request_state
@@ -337,6 +336,7 @@ struct netconn
 
 struct addresses;
 struct tls_settings;
+WCHAR *unbracketed_host( const WCHAR *host );
 DWORD netconn_resolve( const WCHAR *host, INTERNET_PORT port, struct addresses **addresses );
 void netconn_free_addresses( struct addresses *addresses );
 void netconn_address_string( const struct addresses *addresses, WCHAR *buffer, DWORD len );
@@ -450,6 +450,17 @@ static inline WCHAR *strdupW( const WCHAR *src )
     len = (wcslen( src ) + 1) * sizeof(WCHAR);
     if ((dst = malloc( len ))) memcpy( dst, src, len );
     return dst;
+}
+
+/* A host that is an IP address literal, IPv4 dotted or IPv6 (with or without its
+ * brackets): cookies match it only whole, TLS sends no SNI for it */
+static inline BOOL is_ip_literal( const WCHAR *host )
+{
+    const WCHAR *p;
+
+    if (wcschr( host, ':' ) || host[0] == '[') return TRUE;
+    for (p = host; *p; p++) if ((*p < '0' || *p > '9') && *p != '.') return FALSE;
+    return p > host;
 }
 
 #endif /* WINHTTP_PRIVATE_H */
