@@ -453,14 +453,20 @@ static inline WCHAR *strdupW( const WCHAR *src )
 }
 
 /* A host that is an IP address literal, IPv4 dotted or IPv6 (with or without its
- * brackets): cookies match it only whole, TLS sends no SNI for it */
+ * brackets): cookies match it only whole, TLS sends no SNI for it. No wcs* call:
+ * the native fuzzing build maps those names to its own only after this header. */
 static inline BOOL is_ip_literal( const WCHAR *host )
 {
     const WCHAR *p;
+    BOOL digits_and_dots = TRUE;
 
-    if (wcschr( host, ':' ) || host[0] == '[') return TRUE;
-    for (p = host; *p; p++) if ((*p < '0' || *p > '9') && *p != '.') return FALSE;
-    return p > host;
+    if (host[0] == '[') return TRUE;
+    for (p = host; *p; p++)
+    {
+        if (*p == ':') return TRUE;
+        if ((*p < '0' || *p > '9') && *p != '.') digits_and_dots = FALSE;
+    }
+    return digits_and_dots && p > host;
 }
 
 #endif /* WINHTTP_PRIVATE_H */
